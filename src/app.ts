@@ -1,0 +1,143 @@
+// createApp(deps): the whole web application, built without listening so tests drive it with
+// inject(). Plugins go in a deliberate order: request ids and logging (Fastify), security
+// headers, cookies and CSRF, body parsing, static assets, the session lookup, views and errors,
+// then the feature modules.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { RequestContext, StaffActor } from './platform/context.ts';
+import { loggerOptions } from './platform/logging.ts';
+import { createViewEnvironment, NHSUK_DIST, registerViews } from './platform/views.ts';
+import { registerErrorHandling } from './platform/error-handler.ts';
+import { loadSession, SESSION_COOKIE, type SessionState } from './platform/sessions.ts';
+import { publicRoutes } from './features/public/routes.ts';
+import { healthRoutes } from './features/health/routes.ts';
+import { authRoutes } from './features/auth/routes.ts';
+import { adminRoutes } from './features/admin/routes.ts';
+import { peopleRoutes } from './features/people/routes.ts';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: StaffActor | null;
+    session: SessionState;
+    ctx: RequestContext;
+  }
+  interface FastifyContextConfig {
+    /** 'fetch-metadata': a same-origin Sec-Fetch-Site header is enough (sign-out in the header) */
+    csrf?: 'token' | 'fetch-metadata' | 'none';
+  }
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const app = Fastify({
+    logger: loggerOptions(config),
+    trustProxy: config.trustProxy,
+    // Keep a proxy's request id so one id follows the request across systems.
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return config.trustProxy && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: config.env === 'production' ? [] : null,
+      },
+    },
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+    // Pages about people must not sit in a shared computer's cache.
+    if (request.actor || request.session?.pendingSecondFactor) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  await app.register(fastifyCookie, { secret: config.cookieSecret });
+  await app.register(fastifyCsrf, {
+    cookieKey: 'lantern_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
+  });
+  await app.register(fastifyFormbody);
+
+  await app.register(fastifyStatic, {
+    root: path.join(NHSUK_DIST, 'nhsuk'),
+    prefix: '/assets/nhsuk/',
+    maxAge: '1d',
+  });
+  await app.register(fastifyStatic, {
+    root: path.join(here, 'platform', 'assets'),
+    prefix: '/assets/',
+    decorateReply: false,
+    maxAge: '1h',
+  });
+
+  app.decorateRequest('actor', null);
+  app.decorateRequest('session', null as unknown as SessionState);
+  app.decorateRequest('ctx', null as unknown as RequestContext);
+  app.addHook('onRequest', async (request) => {
+    const isAsset = request.url.startsWith('/assets/') || request.url === '/health';
+    request.session = isAsset
+      ? { actor: null, pendingSecondFactor: null }
+      : await loadSession(db, config, request.cookies[SESSION_COOKIE]);
+    request.actor = request.session.actor;
+    request.ctx = { db, actor: request.actor, requestId: request.id, ip: request.ip };
+  });
+
+  // CSRF on every state-changing browser request. The partner API authenticates with keys in
+  // headers, not cookies, so it is exempt by design.
+  app.addHook('preHandler', (request, reply, done) => {
+    const mode = request.routeOptions.config.csrf ?? 'token';
+    if (!UNSAFE_METHODS.has(request.method) || mode === 'none' || request.url.startsWith('/api/')) return done();
+    if (mode === 'fetch-metadata' && request.headers['sec-fetch-site'] === 'same-origin') return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  registerViews(app, createViewEnvironment());
+  registerErrorHandling(app);
+
+  await app.register(healthRoutes, { db });
+  await app.register(publicRoutes);
+  await app.register(authRoutes, { config });
+  await app.register(peopleRoutes);
+  await app.register(adminRoutes);
+  return app;
+}

@@ -1,0 +1,102 @@
+// lantern serve | migrate | seed | backup | restore
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig, ConfigError } from './config.ts';
+import { AppError } from './platform/errors.ts';
+import { openDatabase, serve } from './main.ts';
+import { acquireLock } from './db/embedded.ts';
+import { seedDatabase } from './seed/generate.ts';
+import { PGlite } from '@electric-sql/pglite';
+
+const USAGE = `Usage: lantern <command>
+
+  serve                          run the hub (npm start)
+  migrate                        apply database migrations and stop
+  seed --tenant kent|kingston [--tenant ...] --people N [--seed S]
+                                 generate deterministic demo data into the configured database
+                                 (a new, empty one: set DATABASE_URL or DATA_DIR)
+  backup --out FILE.tar.gz       copy the embedded database to a file (stop the hub first)
+  restore --from FILE.tar.gz     make a new embedded database in DATA_DIR from a backup
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      await serve(config);
+      return;
+    case 'migrate': {
+      const db = await openDatabase({ ...config, demoData: false }, console.log);
+      await db.close();
+      console.log('Database is up to date.');
+      return;
+    }
+    case 'seed': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { tenant: { type: 'string', multiple: true }, people: { type: 'string' }, seed: { type: 'string' } },
+      });
+      const tenants = (values.tenant ?? ['kent']) as string[];
+      const bad = tenants.filter((t) => t !== 'kent' && t !== 'kingston');
+      if (bad.length) throw new Error(`Unknown tenant ${bad.join(', ')}: use kent or kingston.`);
+      const people = Number(values.people ?? '1000');
+      if (!Number.isInteger(people) || people < 0) throw new Error('--people must be a whole number, like 1000');
+      const db = await openDatabase({ ...config, demoData: false }, console.log);
+      try {
+        const started = performance.now();
+        await seedDatabase(db, { tenants: tenants as ('kent' | 'kingston')[], people, seed: values.seed ?? 'lantern-demo' }, console.log);
+        console.log(`Seeded ${people.toLocaleString('en-GB')} people per tenant in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'backup': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      if (config.databaseUrl) throw new Error('backup is for the embedded database. For PostgreSQL use pg_dump.');
+      if (!values.out) throw new Error('Say where to write the backup: lantern backup --out lantern-backup.tar.gz');
+      const release = acquireLock(config.dataDir);
+      try {
+        const raw = await PGlite.create({ dataDir: path.join(config.dataDir, 'pgdata') });
+        const file = await raw.dumpDataDir('gzip');
+        await raw.close();
+        fs.writeFileSync(values.out, Buffer.from(await file.arrayBuffer()));
+        console.log(`Backup written to ${values.out}`);
+      } finally {
+        release();
+      }
+      return;
+    }
+    case 'restore': {
+      const { values } = parseArgs({ args: rest, options: { from: { type: 'string' } } });
+      if (!values.from) throw new Error('Say which backup to restore: lantern restore --from lantern-backup.tar.gz');
+      const pgdata = path.join(config.dataDir, 'pgdata');
+      if (fs.existsSync(pgdata)) throw new Error(`${config.dataDir} already has a database. Restore into an empty DATA_DIR.`);
+      fs.mkdirSync(config.dataDir, { recursive: true });
+      const release = acquireLock(config.dataDir);
+      try {
+        const staging = `${pgdata}.creating-${process.pid}`;
+        const image = new Blob([fs.readFileSync(values.from)]);
+        const raw = await PGlite.create({ dataDir: staging, loadDataDir: image });
+        await raw.close();
+        fs.renameSync(staging, pgdata);
+        console.log(`Restored into ${config.dataDir}`);
+      } finally {
+        release();
+      }
+      return;
+    }
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  // Settings and operator mistakes get their message alone; anything else its stack too.
+  if (error instanceof ConfigError || error instanceof AppError) console.error(error.message);
+  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,130 @@
+// The embedded database: PGlite (PostgreSQL compiled to WebAssembly) in a data directory.
+//
+// Safety rules, because PGlite is one process's private database:
+// - a lock file stops a second process opening the same directory (two writers would corrupt it);
+// - first-time set-up happens in a temporary directory that is renamed into place only when
+//   complete, so a process killed during set-up leaves nothing half made;
+// - PGlite does not fsync: commits survive a crashed process, not a power cut. Production uses
+//   PostgreSQL (DATABASE_URL).
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pgliteDatabase, type Database, type PGliteDatabase } from './database.ts';
+import { AppError } from '../platform/errors.ts';
+
+// Same shapes as the pg driver: int8/numeric as numbers, dates as 'YYYY-MM-DD'.
+const parsers = {
+  20: (v: string) => Number(v),
+  1700: (v: string) => Number(v),
+  1082: (v: string) => v,
+};
+
+/** A new in-memory PGlite; from a database image made by `dumpImage` when given (fast tests). */
+export async function createMemoryPGlite(image?: Blob): Promise<PGliteDatabase> {
+  return pgliteDatabase(await PGlite.create(image ? { parsers, loadDataDir: image } : { parsers }));
+}
+
+export async function dumpImage(db: PGliteDatabase): Promise<Blob> {
+  return (await db.raw.dumpDataDir('none')) as Blob;
+}
+
+export interface EmbeddedDatabase {
+  db: Database;
+  /** true when this start created the data directory */
+  created: boolean;
+}
+
+/**
+ * Opens (creating on first use) the embedded database in `dataDir`. `prepare` runs on a brand
+ * new database before it is moved into place: migrations and demo data, all or nothing.
+ */
+export async function openEmbedded(
+  dataDir: string,
+  prepare: (db: Database) => Promise<void>,
+): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const release = acquireLock(dataDir);
+  try {
+    const pgdata = path.join(dataDir, 'pgdata');
+    let created = false;
+    if (!fs.existsSync(pgdata)) {
+      const staging = path.join(dataDir, `pgdata.creating-${process.pid}`);
+      removeAbandonedStaging(dataDir);
+      const fresh = await openAt(staging);
+      try {
+        await prepare(fresh);
+      } finally {
+        await fresh.close();
+      }
+      fs.renameSync(staging, pgdata);
+      created = true;
+    }
+    const db = await openAt(pgdata);
+    const close = db.close;
+    db.close = async () => {
+      try {
+        await close();
+      } finally {
+        release();
+      }
+    };
+    return { db, created };
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+async function openAt(dir: string): Promise<Database> {
+  return pgliteDatabase(await PGlite.create({ dataDir: dir, parsers }));
+}
+
+function removeAbandonedStaging(dataDir: string): void {
+  for (const name of fs.readdirSync(dataDir)) {
+    if (name.startsWith('pgdata.creating-')) {
+      fs.rmSync(path.join(dataDir, name), { recursive: true, force: true });
+    }
+  }
+}
+
+/** Takes `dataDir/lantern.lock`, or fails with a clear message naming the holder. */
+export function acquireLock(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, 'lantern.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(lockPath, 'wx');
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        fs.rmSync(lockPath, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
+      if (holder && holder !== process.pid && isRunning(holder)) {
+        throw new AppError({
+          status: 500,
+          code: 'database_locked',
+          message:
+            `Another Lantern process (pid ${holder}) is using the embedded database in ${dataDir}. ` +
+            'Stop that process first, or set DATA_DIR to a different folder.',
+        });
+      }
+      // The holder died without cleaning up (killed, crashed): the lock is stale.
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new Error(`Could not take the lock ${lockPath}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

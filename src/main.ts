@@ -1,0 +1,85 @@
+// Process entry: config -> database -> app -> listen, with a graceful shutdown that finishes
+// requests in flight and closes the database (releasing the embedded database's lock).
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from './config.ts';
+import { postgresDatabase, type Database } from './db/database.ts';
+import { openEmbedded } from './db/embedded.ts';
+import { migrate } from './db/migrate.ts';
+import { createApp } from './app.ts';
+import { DEMO_PASSWORD, demoSignIns, seedDatabase } from './seed/generate.ts';
+
+export const DEMO_PEOPLE_PER_TENANT = 2_000;
+const DEMO_SEED = 'lantern-demo';
+
+async function fillWithDemoData(db: Database, log: (line: string) => void): Promise<void> {
+  const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM tenants');
+  if (Number(rows[0]?.n) > 0) return;
+  log(`Adding demo data (${DEMO_PEOPLE_PER_TENANT.toLocaleString('en-GB')} people in each demo area)...`);
+  await seedDatabase(db, { tenants: ['kent', 'kingston'], people: DEMO_PEOPLE_PER_TENANT, seed: DEMO_SEED });
+}
+
+/** Opens the configured database, migrated (and, on a new demo database, filled). */
+export async function openDatabase(config: Config, log: (line: string) => void = () => {}): Promise<Database> {
+  if (config.databaseUrl) {
+    const db = postgresDatabase(config.databaseUrl);
+    try {
+      await migrate(db);
+      if (config.demoData) await fillWithDemoData(db, log);
+    } catch (error) {
+      await db.close();
+      throw error;
+    }
+    return db;
+  }
+  const { db, created } = await openEmbedded(config.dataDir, async (fresh) => {
+    log(`Creating the embedded database in ${config.dataDir} ...`);
+    await migrate(fresh);
+    if (config.demoData) await fillWithDemoData(fresh, log);
+  });
+  if (!created) await migrate(db);
+  return db;
+}
+
+export function describeStart(config: Config, url: string, db: Database): string {
+  const lines = [
+    '',
+    `Lantern is running at ${url}`,
+    `Database: ${db.kind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)'}`,
+  ];
+  if (config.demoData) {
+    lines.push('', `Demo sign-ins (password for all: ${DEMO_PASSWORD}):`);
+    for (const s of demoSignIns()) lines.push(`  ${s.role.padEnd(13)} ${s.email.padEnd(40)} ${s.organisation}`);
+  }
+  lines.push('', 'Press Ctrl+C to stop.', '');
+  return lines.join('\n');
+}
+
+export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
+  const db = await openDatabase(config, (line) => console.log(line));
+  const app = await createApp({ config, db });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    try {
+      await app.close();
+    } finally {
+      await db.close();
+      process.exit(0);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host === '0.0.0.0' || config.host === '127.0.0.1' ? 'localhost' : config.host;
+  console.log(describeStart(config, `http://${host}:${port}`, db));
+  return app;
+}

@@ -1,0 +1,44 @@
+// Audit: one append-only row per read or write of a person's record, per sign-in and per staff
+// change. Written with the same transaction handle as the work it records, so if the audit row
+// cannot be written the work is rolled back and the request fails.
+import type { Queryable } from '../db/database.ts';
+import type { RequestContext } from './context.ts';
+
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+export interface AuditEntry {
+  action: string;
+  recordType?: string;
+  recordId?: string;
+  personId?: string | null;
+  /** why access was allowed (e.g. "responsible organisation"), or why it was refused */
+  basis?: string;
+  outcome: AuditOutcome;
+  detail?: Record<string, unknown>;
+  /** for events before there is an actor (failed sign-in): the tenant concerned, if known */
+  tenantId?: string | null;
+}
+
+export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | 'requestId'>, entry: AuditEntry): Promise<void> {
+  const actor = ctx.actor;
+  await tx.query(
+    `INSERT INTO audit_events
+       (tenant_id, actor_user_id, actor_role, actor_organisation_id, action, record_type, record_id,
+        person_id, basis, outcome, request_id, detail)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    [
+      entry.tenantId ?? actor?.tenantId ?? null,
+      actor?.userId ?? null,
+      actor?.role ?? null,
+      actor?.organisationId ?? null,
+      entry.action,
+      entry.recordType ?? null,
+      entry.recordId ?? null,
+      entry.personId ?? null,
+      entry.basis ?? null,
+      entry.outcome,
+      ctx.requestId,
+      entry.detail ? JSON.stringify(entry.detail) : null,
+    ],
+  );
+}

@@ -1,0 +1,36 @@
+// Who is asking, and for which request. Every service function takes a RequestContext so that
+// access checks and audit rows are made where the data is read or written, not only in routes.
+import type { Database } from '../db/database.ts';
+
+export const ROLES = ['admin', 'triage', 'navigator', 'provider', 'commissioner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_NAMES: Record<Role, string> = {
+  admin: 'Administrator',
+  triage: 'Triage worker',
+  navigator: 'Wellbeing navigator',
+  provider: 'Provider staff',
+  commissioner: 'Commissioner',
+};
+
+export interface StaffActor {
+  userId: string;
+  tenantId: string;
+  organisationId: string;
+  role: Role;
+  name: string;
+  email: string;
+  sessionHash: string;
+  /** an administrator set a temporary password: every page asks for a new one first */
+  mustChangePassword: boolean;
+}
+
+export interface RequestContext {
+  db: Database;
+  actor: StaffActor | null;
+  requestId: string;
+  ip: string;
+}
+
+/** The context of a signed-in staff member. */
+export type StaffContext = RequestContext & { actor: StaffActor };

@@ -1,0 +1,112 @@
+// Server-rendered HTML: Nunjucks with the NHS.UK frontend macros. Templates are looked up in the
+// shared layout folder, then each feature's folder, then nhsuk-frontend's own templates.
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FieldError } from './errors.ts';
+import { ROLE_NAMES, type StaffActor } from './context.ts';
+import { formatNhsNumber } from '../domain/nhs-number.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const NHSUK_DIST = path.resolve(path.dirname(createRequire(import.meta.url).resolve('nhsuk-frontend')), '..');
+
+export function createViewEnvironment(): nunjucks.Environment {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([path.join(here, 'views'), path.resolve(here, '../features'), NHSUK_DIST]),
+    { autoescape: true, throwOnUndefined: false },
+  );
+  env.addFilter('date', (value: unknown) => formatDate(value));
+  env.addFilter('dateTime', (value: unknown) => formatDateTime(value));
+  env.addFilter('nhsNumber', (value: unknown) => (typeof value === 'string' && value ? (formatNhsNumber(value) ?? value) : ''));
+  return env;
+}
+
+const DATE = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+const DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London',
+});
+
+export function formatDate(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value as string);
+  return Number.isNaN(date.getTime()) ? '' : DATE.format(date);
+}
+
+export function formatDateTime(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  const date = new Date(value as string);
+  return Number.isNaN(date.getTime()) ? '' : DATE_TIME.format(date);
+}
+
+/** The error summary and per-field messages, in the shapes the nhsuk macros take. */
+export function formErrors(fields: FieldError[]): { errorList: { text: string; href: string }[]; byField: Record<string, { text: string }> } {
+  return {
+    errorList: fields.map((f) => ({ text: f.message, href: `#${f.field}` })),
+    byField: Object.fromEntries(fields.map((f) => [f.field, { text: f.message }])),
+  };
+}
+
+interface NavItem {
+  href: string;
+  text: string;
+}
+
+function navigationFor(actor: StaffActor | null): NavItem[] {
+  if (!actor) return [];
+  const items: NavItem[] = [];
+  if (actor.role !== 'commissioner') items.push({ href: '/people', text: 'People' });
+  if (actor.role === 'admin') {
+    items.push({ href: '/admin/staff', text: 'Staff' });
+    items.push({ href: '/admin/audit', text: 'Audit log' });
+  }
+  return items;
+}
+
+declare module 'fastify' {
+  interface FastifyReply {
+    render(template: string, data?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export function registerViews(app: FastifyInstance, env: nunjucks.Environment): void {
+  app.decorateReply('render', function render(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    const request: FastifyRequest = this.request;
+    const actor = request.actor ?? null;
+    const html = env.render(template, {
+      ...data,
+      actor,
+      roleName: actor ? ROLE_NAMES[actor.role] : undefined,
+      navigation: navigationFor(actor),
+      currentPath: request.url.split('?')[0],
+      csrfToken: this.generateCsrf(),
+      cspNonce: this.cspNonce?.script,
+      requestId: request.id,
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+}
+
+/**
+ * Runs a form's work; when it fails with field errors, shows the same form again with the error
+ * summary and what the person typed, instead of an error page.
+ */
+export async function handleForm(
+  reply: FastifyReply,
+  template: string,
+  data: Record<string, unknown>,
+  work: () => Promise<FastifyReply | void>,
+): Promise<FastifyReply> {
+  try {
+    const result = await work();
+    return result ?? reply;
+  } catch (error) {
+    const fields = (error as { fields?: FieldError[] }).fields;
+    if (fields && fields.length > 0) {
+      const status = (error as { status?: number }).status ?? 400;
+      return reply.code(status).render(template, { ...data, errors: formErrors(fields) });
+    }
+    throw error;
+  }
+}
