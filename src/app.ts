@@ -27,6 +27,8 @@ import { peopleRoutes } from './features/people/routes.ts';
 export interface AppDeps {
   config: Config;
   db: Database;
+  /** where log lines go (default: standard output); tests read them back */
+  logStream?: { write(line: string): void };
 }
 
 declare module 'fastify' {
@@ -48,7 +50,7 @@ const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const app = Fastify({
-    logger: loggerOptions(config),
+    logger: deps.logStream ? { ...loggerOptions(config), stream: deps.logStream } : loggerOptions(config),
     trustProxy: config.trustProxy,
     // Keep a proxy's request id so one id follows the request across systems.
     genReqId: (req) => {

@@ -90,6 +90,15 @@ describe('sign-in', () => {
     assert.equal((await t.client().submit('/sign-in', { email: demoEmail('commissioner'), password: DEMO_PASSWORD })).statusCode, 303);
   });
 
+  test('after 30 failures from one address, that address must wait, whichever account it tries', async () => {
+    const address = '203.0.113.9';
+    for (let i = 0; i < 30; i++) await t.client(address).submit('/sign-in', { email: `guess${i}@example.com`, password: 'guess' });
+    const refused = await t.client(address).submit('/sign-in', { email: demoEmail('admin', 'kingston'), password: DEMO_PASSWORD });
+    assert.equal(refused.statusCode, 429);
+    const elsewhere = await t.client('198.51.100.7').submit('/sign-in', { email: demoEmail('admin', 'kingston'), password: DEMO_PASSWORD });
+    assert.equal(elsewhere.statusCode, 303, 'the account itself is not locked');
+  });
+
   test('the return path after sign-in stays on this site', async () => {
     const client = t.client();
     const ok = await client.submit('/sign-in?returnTo=%2Fpeople', { email: demoEmail('triage'), password: DEMO_PASSWORD });

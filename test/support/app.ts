@@ -11,7 +11,7 @@ export interface TestApp {
   app: FastifyInstance;
   db: Database;
   config: Config;
-  client(): TestClient;
+  client(remoteAddress?: string): TestClient;
   /** a client already signed in as the demo user with this email */
   signedIn(email: string): Promise<TestClient>;
   close(): Promise<void>;
@@ -31,7 +31,7 @@ export async function startTestApp(options: { people?: number; config?: Partial<
     app,
     db,
     config,
-    client: () => new TestClient(app),
+    client: (remoteAddress?: string) => new TestClient(app, remoteAddress),
     async signedIn(email) {
       const client = new TestClient(app);
       const response = await client.submit('/sign-in', { email, password: DEMO_PASSWORD });
@@ -48,7 +48,11 @@ export async function startTestApp(options: { people?: number; config?: Partial<
 
 export class TestClient {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly app: FastifyInstance) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    /** the address requests come from */
+    private readonly remoteAddress = '127.0.0.1',
+  ) {}
 
   private remember(response: LightMyRequestResponse): void {
     for (const cookie of response.cookies) {
@@ -63,7 +67,7 @@ export class TestClient {
   }
 
   async get(url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, headers: { cookie: this.cookieHeader(), ...headers } });
+    const response = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, headers: { cookie: this.cookieHeader(), ...headers } });
     this.remember(response);
     return response;
   }
@@ -72,6 +76,7 @@ export class TestClient {
     const response = await this.app.inject({
       method: 'POST',
       url,
+      remoteAddress: this.remoteAddress,
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
       payload: new URLSearchParams(form).toString(),
     });
