@@ -7,7 +7,7 @@ import { demoEmail, errorSummary, startTestApp, type TestApp } from './support/a
 let t: TestApp;
 let personId = '';
 before(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ people: 1_100 });
   const { rows } = await t.db.query<{ id: string }>(`SELECT id FROM people WHERE tenant_id = 'kent' ORDER BY id LIMIT 1`);
   personId = rows[0]!.id;
 });
@@ -64,5 +64,33 @@ describe('contact details', () => {
     // B saves deliberately with the new version.
     const retry = await second.post(`/people/${personId}/contact-details`, { _csrf: token(saveB.body), version: version(saveB.body), phone: '01632 960 999', email: '', postcode: '' });
     assert.equal(retry.statusCode, 303);
+  });
+});
+
+describe('finding people', () => {
+  test('a search past 1,000 matches says so and asks for a narrower search, and paging stops there', async () => {
+    const triage = await t.signedIn(demoEmail('triage'));
+    const first = await triage.get('/people');
+    assert.match(first.body, /More than 1,000 people\. Showing the first 1,000: search by full name or NHS number/);
+    const beyond = await triage.get('/people?page=999');
+    assert.equal(beyond.statusCode, 200);
+    assert.match(beyond.body, /Page 49 of 50/, 'clamped to the last page, with a link back');
+    assert.doesNotMatch(beyond.body, /Page 51/);
+  });
+
+  test('a name search matches the start of family or given names, in any case, with several words', async () => {
+    const { rows } = await t.db.query<{ given_name: string; family_name: string }>(
+      `SELECT given_name, family_name FROM people WHERE tenant_id = 'kent' ORDER BY id LIMIT 1`,
+    );
+    const { given_name: given, family_name: family } = rows[0]!;
+    const triage = await t.signedIn(demoEmail('triage'));
+    const page = await triage.get(`/people?q=${encodeURIComponent(`${family.slice(0, 3).toUpperCase()} ${given.slice(0, 2).toLowerCase()}`)}`);
+    assert.ok(page.body.includes(`${family.toUpperCase()}, ${given}`));
+    const expected = await t.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM people WHERE tenant_id = 'kent'
+          AND (lower(family_name) LIKE $1 OR lower(given_name) LIKE $1) AND (lower(family_name) LIKE $2 OR lower(given_name) LIKE $2)`,
+      [`${family.slice(0, 3).toLowerCase()}%`, `${given.slice(0, 2).toLowerCase()}%`],
+    );
+    assert.match(page.body, new RegExp(`<p>${Number(expected.rows[0]!.n).toLocaleString('en-GB')} (person|people) match`));
   });
 });

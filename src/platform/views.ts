@@ -19,6 +19,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   );
   env.addFilter('date', (value: unknown) => formatDate(value));
   env.addFilter('dateTime', (value: unknown) => formatDateTime(value));
+  env.addFilter('number', (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-GB') : ''));
   env.addFilter('nhsNumber', (value: unknown) => (typeof value === 'string' && value ? (formatNhsNumber(value) ?? value) : ''));
   return env;
 }

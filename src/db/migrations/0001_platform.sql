@@ -153,4 +153,8 @@ CREATE TABLE people (
 );
 CREATE INDEX people_nhs_number ON people (tenant_id, nhs_number) WHERE nhs_number IS NOT NULL;
 CREATE INDEX people_name_dob ON people (tenant_id, lower(family_name), date_of_birth);
+-- Name searches match the start of a name ("smi" finds Smith); text_pattern_ops lets LIKE 'smi%'
+-- use the index whatever the database's collation.
+CREATE INDEX people_family_name_prefix ON people (tenant_id, lower(family_name) text_pattern_ops);
+CREATE INDEX people_given_name_prefix ON people (tenant_id, lower(given_name) text_pattern_ops);
 CREATE INDEX people_responsible ON people (tenant_id, responsible_organisation_id);

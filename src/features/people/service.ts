@@ -69,11 +69,13 @@ function reachCondition(ctx: StaffContext, next: number): { sql: string; params:
 }
 
 export const PAGE_SIZE = 20;
+/** Counting stops here: past it, the person is asked to narrow the search, not to page on. */
+export const MAX_RESULTS = 1_000;
 
 export async function findPeople(
   ctx: StaffContext,
   input: { text: string; page: number },
-): Promise<{ people: Person[]; total: number; page: number; pages: number }> {
+): Promise<{ people: Person[]; total: number; more: boolean; page: number; pages: number }> {
   requireRole(ctx.actor, PERSON_ROLES);
   const text = input.text.trim().slice(0, 100);
   const digits = text.replace(/\s+/g, '');
@@ -94,11 +96,17 @@ export async function findPeople(
   const reach = reachCondition(ctx, params.length + 1);
   params.push(...reach.params);
   const where = `p.tenant_id = $1 AND ${match} AND ${reach.sql}`;
-  const page = Math.max(1, Math.min(input.page || 1, 10_000));
+  const lastPage = Math.ceil(MAX_RESULTS / PAGE_SIZE);
+  const page = Math.max(1, Math.min(input.page || 1, lastPage));
 
   return ctx.db.transaction(async (tx) => {
-    const count = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM people p WHERE ${where}`, params);
-    const total = Number(count.rows[0]?.n ?? 0);
+    // A capped count: "more than 1,000" is all a person needs, and it stays fast at millions.
+    const count = await tx.query<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM people p WHERE ${where} LIMIT ${MAX_RESULTS + 1}) AS capped`,
+      params,
+    );
+    const more = Number(count.rows[0]?.n ?? 0) > MAX_RESULTS;
+    const total = Math.min(Number(count.rows[0]?.n ?? 0), MAX_RESULTS);
     const { rows } = await tx.query<PersonRow>(
       `SELECT ${PERSON_COLUMNS} FROM ${PERSON_FROM} WHERE ${where}
         ORDER BY lower(p.family_name), lower(p.given_name), p.id
@@ -108,9 +116,9 @@ export async function findPeople(
     const people = rows.map(toPerson);
     await audit(tx, ctx, {
       action: 'search', recordType: 'person', outcome: 'success', basis: reachBasis(ctx),
-      detail: { query: text, page, total, personIds: people.map((p) => p.id) },
+      detail: { query: text, page, total, more, personIds: people.map((p) => p.id) },
     });
-    return { people, total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+    return { people, total, more, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
   });
 }
 
