@@ -228,3 +228,27 @@ describe('temporary passwords', () => {
     assert.equal((await sam.get('/people')).statusCode, 200);
   });
 });
+
+describe('forgotten passwords', () => {
+  test('an admin reset ends the person\'s sessions, turns off security codes, and gives a temporary password', async () => {
+    const email = demoEmail('provider', 'kingston');
+    const person = await t.signedIn(email);
+    const admin = await t.signedIn(demoEmail('admin', 'kingston'));
+    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM staff_users WHERE email = $1', [email]);
+    await t.db.query(`UPDATE staff_users SET totp_enabled = true, totp_secret = 'JBSWY3DPEHPK3PXP' WHERE id = $1`, [rows[0]!.id]);
+    const reset = await admin.submit('/admin/staff', {}, `/admin/staff/${rows[0]!.id}/reset-password`);
+    assert.equal(reset.statusCode, 200);
+    assert.match(reset.body, /has a new temporary password/);
+    const temporary = /<code>([a-z0-9-]{19})<\/code>/.exec(reset.body)![1]!;
+    assert.equal((await person.get('/account')).statusCode, 303, 'signed out everywhere');
+    const again = await t.client().submit('/sign-in', { email, password: temporary });
+    assert.equal(again.headers.location, '/account/password', 'no security code asked; must choose a new password');
+    assert.equal((await t.client().submit('/sign-in', { email, password: DEMO_PASSWORD })).statusCode, 400, 'the old password no longer works');
+  });
+
+  test("an admin cannot reset another tenant's staff", async () => {
+    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM staff_users WHERE email = $1', [demoEmail('triage')]);
+    const admin = await t.signedIn(demoEmail('admin', 'kingston'));
+    assert.equal((await admin.submit('/admin/staff', {}, `/admin/staff/${rows[0]!.id}/reset-password`)).statusCode, 404);
+  });
+});

@@ -56,6 +56,13 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
     return reply.redirect('/admin/staff', 303);
   });
 
+  app.post<{ Params: { id: string } }>('/admin/staff/:id/reset-password', async (request, reply) => {
+    const reset = await admin.resetStaffPassword(staffContext(request), request.params.id);
+    return reply.render('admin/views/staff-created.njk', {
+      title: 'New temporary password', ...reset, roleName: ROLE_NAMES[reset.member.role], reset: true,
+    });
+  });
+
   app.get('/admin/audit', async (request, reply) => {
     const query = queryParams(request);
     const values = { person: query.person ?? '', actor: query.actor ?? '', action: query.action ?? '', from: query.from ?? '', to: query.to ?? '' };

@@ -203,3 +203,29 @@ export async function searchAudit(ctx: StaffContext, query: AuditQuery): Promise
     };
   });
 }
+
+/**
+ * Gives a staff member a new temporary password (for a forgotten password or a lost phone): their
+ * sessions end, security codes are turned off, and they must choose a new password at sign-in.
+ */
+export async function resetStaffPassword(ctx: StaffContext, userId: string): Promise<{ member: StaffMember; temporaryPassword: string }> {
+  requireRole(ctx.actor, ['admin']);
+  const password = temporaryPassword();
+  const hash = await hashPassword(password);
+  const changed = await ctx.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `UPDATE staff_users
+          SET password_hash = $3, must_change_password = true, password_changed_at = now(),
+              totp_enabled = false, totp_secret = NULL, totp_last_step = NULL, version = version + 1
+        WHERE tenant_id = $1 AND id::text = $2 RETURNING id`,
+      [ctx.actor.tenantId, userId, hash],
+    );
+    if (!rows[0]) return false;
+    await endAllSessionsFor(tx, userId);
+    await audit(tx, ctx, { action: 'staff_password_reset', recordType: 'staff_user', recordId: userId, outcome: 'success' });
+    return true;
+  });
+  if (!changed) throw notFound('staff member');
+  const member = (await listStaff(ctx)).find((m) => m.id === userId)!;
+  return { member, temporaryPassword: password };
+}
