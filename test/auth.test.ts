@@ -212,6 +212,41 @@ describe('second factor (TOTP)', () => {
   });
 });
 
+describe('second factor guessing', () => {
+  test('wrong codes are throttled like wrong passwords, and audited', async () => {
+    const email = demoEmail('navigator', 'kingston');
+    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM staff_users WHERE email = $1', [email]);
+    await t.db.query(`UPDATE staff_users SET totp_enabled = true, totp_secret = 'JBSWY3DPEHPK3PXP' WHERE id = $1`, [rows[0]!.id]);
+    const client = t.client('192.0.2.44');
+    await client.submit('/sign-in', { email, password: DEMO_PASSWORD });
+    const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32('JBSWY3DPEHPK3PXP') });
+    const wrong = String((Number(totp.generate()) + 500_000) % 1_000_000).padStart(6, '0');
+    for (let i = 0; i < 5; i++) assert.equal((await client.submit('/sign-in/code', { code: wrong })).statusCode, 400);
+    const blocked = await client.submit('/sign-in/code', { code: totp.generate() });
+    assert.equal(blocked.statusCode, 429, 'even the right code waits once guessing has been seen');
+    const failures = await t.db.query<{ n: number }>(
+      `SELECT count(*) AS n FROM audit_events WHERE action = 'sign_in' AND outcome = 'failure' AND record_id = $1`, [rows[0]!.id],
+    );
+    assert.equal(Number(failures.rows[0]!.n), 5);
+  });
+
+  test('a half-finished sign-in expires after 10 minutes', async () => {
+    const email = demoEmail('navigator2', 'kingston');
+    await t.db.query(`UPDATE staff_users SET totp_enabled = true, totp_secret = 'JBSWY3DPEHPK3PXP' WHERE email = $1`, [email]);
+    const client = t.client('192.0.2.45');
+    const response = await client.submit('/sign-in', { email, password: DEMO_PASSWORD });
+    assert.match(String(response.headers.location), /^\/sign-in\/code/);
+    const hash = hashToken(client.cookies.get('lantern_session')!);
+    const { rows } = await t.db.query<{ minutes: number }>(
+      `SELECT round(extract(epoch FROM expires_at - created_at) / 60) AS minutes FROM sessions WHERE token_hash = $1 AND awaiting_second_factor`,
+      [hash],
+    );
+    assert.equal(Number(rows[0]?.minutes), 10);
+    await t.db.query('UPDATE sessions SET expires_at = now() WHERE token_hash = $1', [hash]);
+    assert.equal((await client.get('/sign-in/code')).headers.location, '/sign-in', 'expired: start again');
+  });
+});
+
 describe('temporary passwords', () => {
   test('a new staff member signs in with the temporary password and must change it first', async () => {
     const admin = await t.signedIn(demoEmail('admin'));

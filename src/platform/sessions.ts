@@ -11,6 +11,8 @@ import type { Role, StaffActor } from './context.ts';
 export const SESSION_COOKIE = 'lantern_session';
 // Writing last_seen_at on every request would turn every page view into a write.
 const TOUCH_AFTER_SECONDS = 60;
+// Between a correct password and the second factor: long enough to open an app, no longer.
+const SECOND_FACTOR_MINUTES = 10;
 
 export interface SessionState {
   actor: StaffActor | null;
@@ -85,8 +87,8 @@ export async function startSession(
   const tokenHash = hashToken(token);
   await tx.query(
     `INSERT INTO sessions (token_hash, tenant_id, user_id, awaiting_second_factor, expires_at)
-     VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5))`,
-    [tokenHash, user.tenantId, user.id, awaitingSecondFactor, config.sessionAbsoluteHours],
+     VALUES ($1, $2, $3, $4, now() + make_interval(mins => $5))`,
+    [tokenHash, user.tenantId, user.id, awaitingSecondFactor, awaitingSecondFactor ? SECOND_FACTOR_MINUTES : config.sessionAbsoluteHours * 60],
   );
   reply.setCookie(SESSION_COOKIE, token, cookieOptions(config));
   return tokenHash;

@@ -56,6 +56,14 @@ async function throttled(db: Queryable, email: string, ip: string): Promise<bool
 
 const WRONG = 'Enter a correct email address and password';
 
+const tooManyAttempts = (): AppError =>
+  new AppError({
+    status: 429,
+    code: 'throttled',
+    message: `There have been too many attempts to sign in. Wait ${THROTTLE.windowMinutes} minutes and try again, or ask your administrator for help.`,
+    headers: { 'retry-after': String(THROTTLE.windowMinutes * 60) },
+  });
+
 /**
  * Checks an email and password. Returns the staff member, or throws an AppError: 400 for wrong
  * details (never saying which was wrong), 429 when too many attempts have failed.
@@ -71,12 +79,7 @@ export async function checkPassword(ctx: RequestContext, emailInput: string, pas
     await ctx.db.transaction((tx) =>
       audit(tx, ctx, { action: 'sign_in', outcome: 'denied', basis: 'too many failed attempts', detail: { email } }),
     );
-    throw new AppError({
-      status: 429,
-      code: 'throttled',
-      message: `There have been too many attempts to sign in. Wait ${THROTTLE.windowMinutes} minutes and try again, or ask your administrator for help.`,
-      headers: { 'retry-after': String(THROTTLE.windowMinutes * 60) },
-    });
+    throw tooManyAttempts();
   }
   const user = await findByEmail(ctx.db, email);
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
@@ -120,22 +123,37 @@ export function acceptedStep(secret: string, email: string, code: string, lastSt
   return lastStep !== null && step <= lastStep ? null : step;
 }
 
+/**
+ * Checks the second factor of a half-signed-in session. Wrong codes count as failed sign-ins for
+ * the account and the address, so guessing codes is throttled exactly as guessing passwords is.
+ */
 export async function checkSecondFactor(ctx: RequestContext, userId: string, code: string): Promise<StaffCredentials> {
-  return ctx.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ email: string; totp_secret: string | null; totp_last_step: number | null }>(
-      'SELECT email, totp_secret, totp_last_step FROM staff_users WHERE id = $1 AND disabled_at IS NULL FOR UPDATE',
-      [userId],
-    );
-    const row = rows[0];
-    const step = row?.totp_secret ? acceptedStep(row.totp_secret, row.email, code, row.totp_last_step) : null;
-    if (!row || step === null) {
-      throw invalid([{ field: 'code', message: 'Enter the 6-digit code shown in your authenticator app now' }]);
-    }
+  const { rows } = await ctx.db.query<{ email: string; totp_secret: string | null; totp_last_step: number | null; tenant_id: string }>(
+    'SELECT email, tenant_id, totp_secret, totp_last_step FROM staff_users WHERE id = $1 AND disabled_at IS NULL',
+    [userId],
+  );
+  const row = rows[0];
+  if (!row) throw invalid([{ field: 'code', message: 'Your account is no longer active. Ask your administrator.' }]);
+  if (await throttled(ctx.db, row.email, ctx.ip)) throw tooManyAttempts();
+  const user = await ctx.db.transaction(async (tx) => {
+    const locked = await tx.query<{ totp_last_step: number | null }>('SELECT totp_last_step FROM staff_users WHERE id = $1 FOR UPDATE', [userId]);
+    const step = row.totp_secret ? acceptedStep(row.totp_secret, row.email, code, locked.rows[0]?.totp_last_step ?? null) : null;
+    if (step === null) return null;
     await tx.query('UPDATE staff_users SET totp_last_step = $2 WHERE id = $1', [userId, step]);
-    const user = await findByEmail(tx, row.email);
-    if (!user) throw invalid([{ field: 'code', message: 'Your account is no longer active. Ask your administrator.' }]);
-    return user;
+    await tx.query('INSERT INTO sign_in_attempts (email, ip, succeeded) VALUES ($1, $2, true)', [row.email, ctx.ip]);
+    return findByEmail(tx, row.email);
   });
+  if (!user) {
+    await ctx.db.transaction(async (tx) => {
+      await tx.query('INSERT INTO sign_in_attempts (email, ip, succeeded) VALUES ($1, $2, false)', [row.email, ctx.ip]);
+      await audit(tx, { ...ctx, actor: null }, {
+        action: 'sign_in', outcome: 'failure', tenantId: row.tenant_id, recordType: 'staff_user', recordId: userId,
+        detail: { email: row.email, step: 'second factor' },
+      });
+    });
+    throw invalid([{ field: 'code', message: 'Enter the 6-digit code shown in your authenticator app now' }]);
+  }
+  return user;
 }
 
 export async function beginTotpSetup(ctx: StaffContext): Promise<string> {
