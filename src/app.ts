@@ -3,19 +3,17 @@
 // headers, cookies and CSRF, body parsing, static assets, the session lookup, views and errors,
 // then the feature modules.
 import crypto from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
-import fastifyStatic from '@fastify/static';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { RequestContext, StaffActor } from './platform/context.ts';
 import { loggerOptions } from './platform/logging.ts';
-import { createViewEnvironment, NHSUK_DIST, registerViews } from './platform/views.ts';
+import { createViewEnvironment, registerViews } from './platform/views.ts';
+import { registerAssets } from './platform/assets.ts';
 import { registerErrorHandling } from './platform/error-handler.ts';
 import { loadSession, SESSION_COOKIE, type SessionState } from './platform/sessions.ts';
 import { publicRoutes } from './features/public/routes.ts';
@@ -43,7 +41,6 @@ declare module 'fastify' {
   }
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -100,17 +97,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(fastifyFormbody);
 
-  await app.register(fastifyStatic, {
-    root: path.join(NHSUK_DIST, 'nhsuk'),
-    prefix: '/assets/nhsuk/',
-    maxAge: '1d',
-  });
-  await app.register(fastifyStatic, {
-    root: path.join(here, 'platform', 'assets'),
-    prefix: '/assets/',
-    decorateReply: false,
-    maxAge: '1h',
-  });
+  await registerAssets(app);
 
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null as unknown as SessionState);

@@ -40,7 +40,7 @@ describe('contact details', () => {
     assert.deepEqual(errorSummary(response.body), [
       '#phone: Enter a UK phone number, like 01632 960 001 or 07700 900 982',
       '#email: Enter an email address in the correct format, like name@example.com',
-      '#postcode: Enter a real postcode, like ME4 4QF. You can also enter just the first part, like ME4',
+      '#postcode: Enter the full postcode, like ME4 4QF',
     ]);
     assert.match(response.body, /value="not-an-email"/);
   });

@@ -72,6 +72,14 @@ describe('security headers', () => {
     assert.equal((await client.get('/assets/nhsuk/nhsuk-frontend.min.js')).statusCode, 200);
     assert.equal((await client.get('/assets/app.mjs')).statusCode, 200);
   });
+
+  test('the NHS.UK stylesheet asks for nothing from other sites (no web font from assets.nhs.uk)', async () => {
+    const css = await t.client().get('/assets/nhsuk/nhsuk-frontend.min.css');
+    assert.equal(css.statusCode, 200);
+    assert.match(String(css.headers['content-type']), /^text\/css/);
+    assert.ok(css.body.length > 100_000, 'the whole stylesheet is there');
+    assert.doesNotMatch(css.body, /@font-face|https?:\/\//);
+  });
 });
 
 describe('CSRF', () => {

@@ -52,9 +52,15 @@ export function formErrors(fields: FieldError[]): { errorList: { text: string; h
 interface NavItem {
   href: string;
   text: string;
+  current?: boolean;
+  active?: boolean;
 }
 
-function navigationFor(actor: StaffActor | null): NavItem[] {
+function navigationFor(actor: StaffActor | null, path: string): NavItem[] {
+  return itemsFor(actor).map((item) => ({ ...item, current: path === item.href, active: path.startsWith(`${item.href}/`) }));
+}
+
+function itemsFor(actor: StaffActor | null): NavItem[] {
   if (!actor) return [];
   const items: NavItem[] = [];
   if (actor.role !== 'commissioner') items.push({ href: '/people', text: 'People' });
@@ -75,12 +81,13 @@ export function registerViews(app: FastifyInstance, env: nunjucks.Environment): 
   app.decorateReply('render', function render(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
     const request: FastifyRequest = this.request;
     const actor = request.actor ?? null;
+    const currentPath = request.url.split('?')[0] ?? '/';
     const html = env.render(template, {
       ...data,
       actor,
       roleName: actor ? ROLE_NAMES[actor.role] : undefined,
-      navigation: navigationFor(actor),
-      currentPath: request.url.split('?')[0],
+      navigation: navigationFor(actor, currentPath),
+      currentPath,
       csrfToken: this.generateCsrf(),
       cspNonce: this.cspNonce?.script,
       requestId: request.id,

@@ -27,6 +27,8 @@
 //   fictional. Demo phone numbers use Ofcom's drama range (07700 900000 to 900999), emails use
 //   example.com / example.org, NHS numbers the 999 test range.
 
+import type { Gender } from '../domain/gender.ts';
+
 export type TenantId = 'kent' | 'kingston';
 
 export const ETHNIC_CATEGORIES = [
@@ -91,7 +93,7 @@ export type EthnicityProfileName = keyof typeof ETHNICITY_PROFILES;
 /** Share of people whose ethnic category is recorded as Z, not stated (service records, not census). */
 export const ETHNICITY_NOT_STATED_SHARE = 0.03;
 
-export type Gender = 'female' | 'male' | 'non-binary' | 'not-stated';
+export type { Gender } from '../domain/gender.ts';
 export const GENDER_WEIGHTS: readonly (readonly [Gender, number])[] = [
   ['female', 59],
   ['male', 38],

@@ -134,7 +134,7 @@ CREATE TABLE people (
   given_name                   text NOT NULL,
   family_name                  text NOT NULL,
   date_of_birth                date,
-  gender                       text,
+  gender                       text CHECK (gender IN ('female', 'male', 'non-binary', 'not-stated')),
   -- NHS Data Dictionary ethnic category code (A..S, Z not stated)
   ethnic_category              text CHECK (ethnic_category ~ '^[A-HJ-NPRSZ]$'),
   postcode                     text,

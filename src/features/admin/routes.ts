@@ -66,7 +66,11 @@ export const adminRoutes: FastifyPluginAsync = async (app) => {
   app.get('/admin/audit', async (request, reply) => {
     const query = queryParams(request);
     const values = { person: query.person ?? '', actor: query.actor ?? '', action: query.action ?? '', from: query.from ?? '', to: query.to ?? '' };
-    const data = { title: 'Audit log', width: 'full', values, rows: [] as admin.AuditRow[], page: 1, hasMore: false, searchParams: '' };
+    const actionOptions = [
+      { value: '', text: 'Any action' },
+      ...Object.entries(admin.AUDIT_ACTIONS).map(([value, text]) => ({ value, text, selected: value === values.action })),
+    ];
+    const data = { title: 'Audit log', width: 'full', values, actionOptions, rows: [] as admin.AuditRow[], page: 1, hasMore: false, searchParams: '' };
     return handleForm(reply, 'admin/views/audit.njk', data, async () => {
       const result = await admin.searchAudit(staffContext(request), {
         personId: values.person, actorEmail: values.actor, action: values.action, from: values.from, to: values.to, page: Number(query.page) || 1,

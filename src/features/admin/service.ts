@@ -129,6 +129,30 @@ export async function setStaffDisabled(ctx: StaffContext, userId: string, disabl
   if (!changed) throw notFound('staff member');
 }
 
+/** What each audited action is called on the audit page. */
+export const AUDIT_ACTIONS: Readonly<Record<string, string>> = {
+  read: 'Opened a record',
+  update: 'Changed a record',
+  search: 'Searched',
+  sign_in: 'Signed in',
+  sign_out: 'Signed out',
+  password_changed: 'Changed own password',
+  second_factor_enabled: 'Turned on security codes',
+  staff_created: 'Added a staff member',
+  staff_disabled: 'Disabled a staff member',
+  staff_enabled: 'Enabled a staff member',
+  staff_password_reset: 'Reset a password',
+  audit_search: 'Searched the audit log',
+};
+
+export const RECORD_TYPES: Readonly<Record<string, string>> = {
+  person: 'Person',
+  staff_user: 'Staff member',
+  audit_events: 'Audit log',
+};
+
+const OUTCOMES: Readonly<Record<string, string>> = { success: 'Done', failure: 'Failed', denied: 'Refused' };
+
 export interface AuditQuery {
   personId?: string;
   actorEmail?: string;
@@ -141,6 +165,10 @@ export interface AuditQuery {
 export interface AuditRow {
   id: number;
   at: Date;
+  /** plain-English labels for the page */
+  actionLabel: string;
+  recordTypeLabel: string | null;
+  outcomeLabel: string;
   actorName: string | null;
   actorEmail: string | null;
   actorRole: string | null;
@@ -163,6 +191,7 @@ export async function searchAudit(ctx: StaffContext, query: AuditQuery): Promise
   const problems: FieldError[] = [];
   if (query.personId && !UUID.test(query.personId)) problems.push({ field: 'person', message: 'Enter a person reference in the form shown on their record' });
   if (query.from && !DATE.test(query.from)) problems.push({ field: 'from', message: 'Enter the from date as YYYY-MM-DD, like 2026-11-01' });
+  if (query.action && !(query.action in AUDIT_ACTIONS)) problems.push({ field: 'action', message: 'Select an action from the list' });
   if (query.to && !DATE.test(query.to)) problems.push({ field: 'to', message: 'Enter the to date as YYYY-MM-DD, like 2026-11-30' });
   if (problems.length) throw invalid(problems);
 
@@ -195,6 +224,9 @@ export async function searchAudit(ctx: StaffContext, query: AuditQuery): Promise
     await audit(tx, ctx, { action: 'audit_search', recordType: 'audit_events', outcome: 'success', personId: query.personId || null, detail: { ...query } });
     return {
       rows: rows.slice(0, AUDIT_PAGE_SIZE).map((r) => ({
+        actionLabel: AUDIT_ACTIONS[r.action] ?? r.action,
+        recordTypeLabel: r.record_type ? (RECORD_TYPES[r.record_type] ?? r.record_type) : null,
+        outcomeLabel: OUTCOMES[r.outcome] ?? r.outcome,
         id: r.id, at: r.at, actorName: r.actor_name, actorEmail: r.actor_email, actorRole: r.actor_role, action: r.action,
         recordType: r.record_type, recordId: r.record_id, personId: r.person_id, basis: r.basis, outcome: r.outcome, requestId: r.request_id,
       })),

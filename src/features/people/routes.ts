@@ -4,6 +4,7 @@ import { formBody, queryParams } from '../../platform/forms.ts';
 import { requireStaff, staffContext } from '../../platform/guards.ts';
 import { handleForm } from '../../platform/views.ts';
 import { ETHNIC_CATEGORIES } from '../../domain/ethnicity.ts';
+import { genderLabel } from '../../domain/gender.ts';
 import * as people from './service.ts';
 
 const EDIT = 'people/views/contact-details.njk';
@@ -24,6 +25,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
       title: `${person.givenName} ${person.familyName}`,
       person,
       flash: queryParams(request).saved ? 'Contact details saved' : undefined,
+      gender: genderLabel(person.gender),
       ethnicity: person.ethnicCategory ? ETHNIC_CATEGORIES[person.ethnicCategory] : undefined,
     });
   });

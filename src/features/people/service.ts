@@ -172,7 +172,8 @@ export function contactDetailsProblems(input: ContactDetailsInput): FieldError[]
   if (input.postcode) {
     const parsed = parsePostcode(input.postcode);
     if (!parsed.ok || parsed.kind !== 'full') {
-      problems.push({ field: 'postcode', message: parsed.ok ? 'Enter the full postcode, like ME4 4QF' : parsed.message });
+      // This form needs the whole postcode, so the parser's "or just the first part" does not apply.
+      problems.push({ field: 'postcode', message: 'Enter the full postcode, like ME4 4QF' });
     }
   }
   return problems;
