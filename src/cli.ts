@@ -1,13 +1,10 @@
 // lantern serve | migrate | seed | backup | restore
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError } from './config.ts';
 import { AppError } from './platform/errors.ts';
 import { openDatabase, serve } from './main.ts';
-import { acquireLock } from './db/embedded.ts';
+import { backupEmbedded, restoreEmbedded } from './db/embedded.ts';
 import { seedDatabase } from './seed/generate.ts';
-import { PGlite } from '@electric-sql/pglite';
 
 const USAGE = `Usage: lantern <command>
 
@@ -57,35 +54,15 @@ async function main(argv: string[]): Promise<void> {
       const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
       if (config.databaseUrl) throw new Error('backup is for the embedded database. For PostgreSQL use pg_dump.');
       if (!values.out) throw new Error('Say where to write the backup: lantern backup --out lantern-backup.tar.gz');
-      const release = acquireLock(config.dataDir);
-      try {
-        const raw = await PGlite.create({ dataDir: path.join(config.dataDir, 'pgdata') });
-        const file = await raw.dumpDataDir('gzip');
-        await raw.close();
-        fs.writeFileSync(values.out, Buffer.from(await file.arrayBuffer()));
-        console.log(`Backup written to ${values.out}`);
-      } finally {
-        release();
-      }
+      await backupEmbedded(config.dataDir, values.out);
+      console.log(`Backup written to ${values.out}`);
       return;
     }
     case 'restore': {
       const { values } = parseArgs({ args: rest, options: { from: { type: 'string' } } });
       if (!values.from) throw new Error('Say which backup to restore: lantern restore --from lantern-backup.tar.gz');
-      const pgdata = path.join(config.dataDir, 'pgdata');
-      if (fs.existsSync(pgdata)) throw new Error(`${config.dataDir} already has a database. Restore into an empty DATA_DIR.`);
-      fs.mkdirSync(config.dataDir, { recursive: true });
-      const release = acquireLock(config.dataDir);
-      try {
-        const staging = `${pgdata}.creating-${process.pid}`;
-        const image = new Blob([fs.readFileSync(values.from)]);
-        const raw = await PGlite.create({ dataDir: staging, loadDataDir: image });
-        await raw.close();
-        fs.renameSync(staging, pgdata);
-        console.log(`Restored into ${config.dataDir}`);
-      } finally {
-        release();
-      }
+      await restoreEmbedded(config.dataDir, values.from);
+      console.log(`Restored into ${config.dataDir}`);
       return;
     }
     default:

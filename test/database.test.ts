@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { freshDatabase, testDatabaseKind, type TestDatabase } from './support/database.ts';
 import { migrate, readMigrations } from '../src/db/migrate.ts';
-import { acquireLock, openEmbedded } from '../src/db/embedded.ts';
+import { acquireLock, backupEmbedded, openEmbedded, restoreEmbedded } from '../src/db/embedded.ts';
 
 describe('migrations', () => {
   let t: TestDatabase;
@@ -119,6 +119,25 @@ describe('embedded database safety', () => {
       assert.equal(rows[0]?.name, 'Committed before the kill');
     } finally {
       await db.close();
+    }
+  });
+
+  test('a backup restores into a new data directory with the same data', async () => {
+    const dir = tempDir();
+    const { db } = await openEmbedded(dir, (fresh) => migrate(fresh).then(() => undefined));
+    await db.query("INSERT INTO tenants (id, name) VALUES ('backed-up', 'In the backup')");
+    await db.close();
+    const file = path.join(tempDir(), 'backup.tar.gz');
+    await backupEmbedded(dir, file);
+    const restoredDir = tempDir();
+    await restoreEmbedded(restoredDir, file);
+    await assert.rejects(restoreEmbedded(restoredDir, file), /already has a database/);
+    const restored = await openEmbedded(restoredDir, async () => assert.fail('must open the restored database'));
+    try {
+      const { rows } = await restored.db.query<{ name: string }>(`SELECT name FROM tenants WHERE id = 'backed-up'`);
+      assert.equal(rows[0]?.name, 'In the backup');
+    } finally {
+      await restored.db.close();
     }
   });
 });

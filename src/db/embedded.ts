@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgliteDatabase, type Database, type PGliteDatabase } from './database.ts';
 import { AppError } from '../platform/errors.ts';
 
@@ -18,10 +19,12 @@ const parsers = {
   1700: (v: string) => Number(v),
   1082: (v: string) => v,
 };
+// The contrib extensions the migrations create (PostgreSQL servers have them in contrib).
+const extensions = { pg_trgm };
 
 /** A new in-memory PGlite; from a database image made by `dumpImage` when given (fast tests). */
 export async function createMemoryPGlite(image?: Blob): Promise<PGliteDatabase> {
-  return pgliteDatabase(await PGlite.create(image ? { parsers, loadDataDir: image } : { parsers }));
+  return pgliteDatabase(await PGlite.create(image ? { parsers, extensions, loadDataDir: image } : { parsers, extensions }));
 }
 
 export async function dumpImage(db: PGliteDatabase): Promise<Blob> {
@@ -75,8 +78,38 @@ export async function openEmbedded(
   }
 }
 
+/** Copies the embedded database in `dataDir` to a gzipped file (the hub must be stopped). */
+export async function backupEmbedded(dataDir: string, outFile: string): Promise<void> {
+  const release = acquireLock(dataDir);
+  try {
+    const raw = await PGlite.create({ dataDir: path.join(dataDir, 'pgdata'), parsers, extensions });
+    const file = await raw.dumpDataDir('gzip');
+    await raw.close();
+    fs.writeFileSync(outFile, Buffer.from(await file.arrayBuffer()));
+  } finally {
+    release();
+  }
+}
+
+/** Makes a new embedded database in an empty `dataDir` from a backup, all or nothing. */
+export async function restoreEmbedded(dataDir: string, fromFile: string): Promise<void> {
+  const pgdata = path.join(dataDir, 'pgdata');
+  if (fs.existsSync(pgdata)) throw new Error(`${dataDir} already has a database. Restore into an empty DATA_DIR.`);
+  fs.mkdirSync(dataDir, { recursive: true });
+  const release = acquireLock(dataDir);
+  try {
+    removeAbandonedStaging(dataDir);
+    const staging = path.join(dataDir, `pgdata.creating-${process.pid}`);
+    const raw = await PGlite.create({ dataDir: staging, parsers, extensions, loadDataDir: new Blob([fs.readFileSync(fromFile)]) });
+    await raw.close();
+    fs.renameSync(staging, pgdata);
+  } finally {
+    release();
+  }
+}
+
 async function openAt(dir: string): Promise<Database> {
-  return pgliteDatabase(await PGlite.create({ dataDir: dir, parsers }));
+  return pgliteDatabase(await PGlite.create({ dataDir: dir, parsers, extensions }));
 }
 
 function removeAbandonedStaging(dataDir: string): void {

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { formBody, queryParams } from '../../platform/forms.ts';
 import { requireStaff, staffContext } from '../../platform/guards.ts';
 import { handleForm } from '../../platform/views.ts';
+import { AppError } from '../../platform/errors.ts';
 import { ETHNIC_CATEGORIES } from '../../domain/ethnicity.ts';
 import { genderLabel } from '../../domain/gender.ts';
 import * as people from './service.ts';
@@ -43,10 +44,11 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
       await people.updateContactDetails(ctx, request.params.id, values);
       return reply.redirect(`/people/${request.params.id}?saved=1`, 303);
     } catch (error) {
+      if (!(error instanceof AppError) || error.fields.length === 0) throw error;
       // Show the form again with what was typed; on a stale save, beside the newly saved details
-      // and the new version, so the person can compare and save deliberately.
+      // and with the new version, so the person can compare and then save deliberately.
       const person = await people.getPerson(ctx, request.params.id);
-      const version = (error as { code?: string }).code === 'stale' ? person.version : values.version;
+      const version = error.code === 'stale' ? person.version : values.version;
       return handleForm(reply, EDIT, { title: 'Change contact details', person, values: { ...values, version } }, () => {
         throw error;
       });
