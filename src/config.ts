@@ -21,6 +21,10 @@ export interface Config {
   sessionAbsoluteHours: number;
   /** Trust X-Forwarded-* from a reverse proxy (needed for the client's address behind one). */
   trustProxy: boolean;
+  /** The tenant whose public pages (directory, Get help now, self-referral) a visitor sees. */
+  publicTenant: string;
+  /** Host names that show another tenant's public pages: host -> tenant id. */
+  tenantHosts: Record<string, string>;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +66,13 @@ export function loadConfig(env: Env = process.env): Config {
   const demoData = bool('DEMO_DATA', !production);
   if (production && demoData) problems.push('DEMO_DATA must not be true in production');
 
+  const tenantHosts: Record<string, string> = {};
+  for (const pair of (env.TENANT_HOSTS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [host, tenant] = pair.split('=').map((p) => p.trim().toLowerCase());
+    if (!host || !tenant) problems.push(`TENANT_HOSTS must be a list like "kent.example.org=kent,kingston.example.org=kingston" (it has "${pair}")`);
+    else tenantHosts[host] = tenant;
+  }
+
   const config: Config = {
     env: nodeEnv,
     host: env.HOST || '127.0.0.1',
@@ -75,6 +86,8 @@ export function loadConfig(env: Env = process.env): Config {
     sessionIdleMinutes: int('SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: int('SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
     trustProxy: bool('TRUST_PROXY', false),
+    publicTenant: (env.PUBLIC_TENANT || 'kent').toLowerCase(),
+    tenantHosts,
   };
   if (problems.length > 0) {
     throw new ConfigError(`Lantern cannot start because of its settings:\n- ${problems.join('\n- ')}`);
