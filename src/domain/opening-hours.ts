@@ -70,3 +70,95 @@ export function isOpenAt(hours: readonly DayHours[], at: Date): boolean {
   const t = WEEK_DAYS.indexOf(day) * MINUTES_A_DAY + minute;
   return weekIntervals(hours).some(([start, end]) => t >= start && t < end);
 }
+
+const DAY_NAMES: Record<WeekDay, string> = {
+  MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday',
+};
+
+/** '9am', '5:30pm', 'midnight', 'midday'. */
+export function formatTime(minutes: number): string {
+  const m = ((minutes % MINUTES_A_DAY) + MINUTES_A_DAY) % MINUTES_A_DAY;
+  if (m === 0) return 'midnight';
+  if (m === 12 * 60) return 'midday';
+  const hours = Math.floor(m / 60);
+  const mins = m % 60;
+  const h12 = hours % 12 === 0 ? 12 : hours % 12;
+  return `${h12}${mins ? `:${String(mins).padStart(2, '0')}` : ''}${hours < 12 ? 'am' : 'pm'}`;
+}
+
+/** One day's opening times in words, e.g. "9am to 5pm, and 6pm to 8pm", or "Closed". */
+function dayText(hours: readonly DayHours[], day: WeekDay): string {
+  const spans = hours
+    .filter((h) => h.day === day)
+    .map((h) => ({ opens: parseTime(h.opens), closes: parseTime(h.closes) }))
+    .filter((h): h is { opens: number; closes: number } => h.opens !== null && h.closes !== null)
+    .sort((a, b) => a.opens - b.opens);
+  if (spans.length === 0) return 'Closed';
+  return spans
+    .map(({ opens, closes }) => {
+      if (closes === opens || (opens === 0 && closes === MINUTES_A_DAY)) return 'Open all day';
+      const overnight = closes < opens ? ' (the next day)' : '';
+      return `${formatTime(opens)} to ${formatTime(closes)}${overnight}`;
+    })
+    .join(', and ');
+}
+
+export interface HoursLine {
+  days: string;
+  times: string;
+}
+
+/**
+ * The week's opening times in plain English, with days that have the same times grouped:
+ * [{ days: 'Monday to Friday', times: '9am to 5pm' }, { days: 'Saturday and Sunday', times: 'Closed' }].
+ */
+export function describeHours(hours: readonly DayHours[]): HoursLine[] {
+  if (isAlwaysOpen(hours)) return [{ days: 'Every day', times: 'Open 24 hours' }];
+  const texts = WEEK_DAYS.map((day) => dayText(hours, day));
+  const lines: HoursLine[] = [];
+  let start = 0;
+  for (let i = 1; i <= WEEK_DAYS.length; i++) {
+    if (i < WEEK_DAYS.length && texts[i] === texts[start]) continue;
+    const first = DAY_NAMES[WEEK_DAYS[start]!];
+    const last = DAY_NAMES[WEEK_DAYS[i - 1]!];
+    const days = i - 1 === start ? first : i - 1 === start + 1 ? `${first} and ${last}` : `${first} to ${last}`;
+    lines.push({ days: start === 0 && i === WEEK_DAYS.length ? 'Every day' : days, times: texts[start]! });
+    start = i;
+  }
+  return lines;
+}
+
+/**
+ * "Open now until 5pm", "Open now, 24 hours", "Closed now. Opens at 9am tomorrow", or null when
+ * the service has no opening hours.
+ */
+export function openNowText(hours: readonly DayHours[], at: Date): string | null {
+  const intervals = weekIntervals(hours);
+  if (intervals.length === 0) return null;
+  if (isAlwaysOpen(hours)) return 'Open now, 24 hours';
+  const { day, minute } = ukDayAndMinute(at);
+  const now = WEEK_DAYS.indexOf(day) * MINUTES_A_DAY + minute;
+  // Look across the end of the week by also considering every interval a week later.
+  const all = [...intervals, ...intervals.map(([s, e]): [number, number] => [s + MINUTES_A_WEEK, e + MINUTES_A_WEEK])];
+  const current = all.filter(([s, e]) => now >= s && now < e);
+  if (current.length > 0) {
+    // Follow touching intervals (a night that runs past midnight into the next day's hours).
+    let end = Math.max(...current.map(([, e]) => e));
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const [s, e] of all) if (s <= end && e > end) { end = e; grew = true; }
+    }
+    if (end - now >= MINUTES_A_WEEK) return 'Open now, 24 hours';
+    const dayOffset = Math.floor(end / MINUTES_A_DAY) - Math.floor(now / MINUTES_A_DAY);
+    return `Open now until ${formatTime(end)}${whenText(dayOffset, end)}`;
+  }
+  const next = all.filter(([s]) => s > now).sort((a, b) => a[0] - b[0])[0]!;
+  const dayOffset = Math.floor(next[0] / MINUTES_A_DAY) - Math.floor(now / MINUTES_A_DAY);
+  return `Closed now. Opens at ${formatTime(next[0])}${whenText(dayOffset, next[0])}`;
+}
+
+function whenText(dayOffset: number, weekMinute: number): string {
+  if (dayOffset === 0) return weekMinute % MINUTES_A_DAY === 0 ? '' : ' today';
+  if (dayOffset === 1) return weekMinute % MINUTES_A_DAY === 0 ? ' tonight' : ' tomorrow';
+  return ` on ${DAY_NAMES[WEEK_DAYS[Math.floor(weekMinute / MINUTES_A_DAY) % 7]!]}`;
+}

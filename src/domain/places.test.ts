@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { distanceMetres, locatePostcode, parseDistrictCsv } from './places.ts';
+import { distanceMetres, locatePlace, locatePostcode, parseDistrictCsv } from './places.ts';
 import { parsePostcode } from './postcode.ts';
 import { loadDistrictTable } from '../platform/places.ts';
 
@@ -152,4 +152,24 @@ test('the real district table loads, with ME4 and 2,856 rows', () => {
   assert.ok(ct9);
   const km = distanceMetres(located.district, ct9) / 1000;
   assert.ok(km > 55 && km < 65, `got ${km} km`);
+});
+
+
+test('a place is found from a town name, a postcode or its first part, always approximate', () => {
+  const table = loadDistrictTable();
+  const town = locatePlace(table, '  canterbury ');
+  assert.ok(town.ok);
+  assert.equal(town.label, 'Canterbury');
+  assert.ok(Math.abs(town.latitude - 51.28) < 0.1);
+  const postcode = locatePlace(table, 'me44qf');
+  assert.ok(postcode.ok && postcode.label === 'ME4 4QF' && postcode.district === 'ME4');
+  const outward = locatePlace(table, 'CT9');
+  assert.ok(outward.ok && outward.district === 'CT9');
+  assert.deepEqual(locatePlace(table, ''), { ok: false, code: 'empty', message: 'Enter a town or postcode, like Canterbury or ME4 4QF' });
+  const kingston = locatePlace(table, 'Kingston');
+  assert.ok(kingston.ok && kingston.label === 'Kingston Upon Thames');
+  const unknown = locatePlace(table, 'Atlantis');
+  assert.ok(!unknown.ok && unknown.message === 'We cannot find "Atlantis". Enter a town, or a postcode like ME4 4QF');
+  const unknownDistrict = locatePlace(table, 'ZZ99 9ZZ');
+  assert.ok(!unknownDistrict.ok && unknownDistrict.code === 'unknown');
 });

@@ -185,3 +185,41 @@ export function locatePostcode(table: DistrictTable, input: string): LocateResul
   }
   return { ok: true, postcode: parsed.postcode, district, approximate: true };
 }
+
+export type PlaceResult =
+  | { ok: true; label: string; latitude: number; longitude: number; district: string | null; approximate: true }
+  | { ok: false; code: 'empty' | 'invalid' | 'unknown'; message: string };
+
+const townKey = (name: string) => name.toLowerCase().replace(/[^a-z]+/g, ' ').trim();
+
+/**
+ * Where someone is, from a postcode, part of one, or a town name. Always approximate: a
+ * postcode district's centre, or the middle of a town's districts.
+ */
+export function locatePlace(table: DistrictTable, input: string): PlaceResult {
+  const text = input.trim();
+  if (!text) return { ok: false, code: 'empty', message: 'Enter a town or postcode, like Canterbury or ME4 4QF' };
+  const key = townKey(text);
+  const all = [...table.values()].filter((d) => d.town);
+  // "Kingston" finds "Kingston Upon Thames" when no town is called just "Kingston".
+  let towns = key ? all.filter((d) => townKey(d.town) === key) : [];
+  if (towns.length === 0 && key.length >= 4) towns = all.filter((d) => townKey(d.town).startsWith(`${key} `));
+  if (towns.length > 0) {
+    return {
+      ok: true,
+      label: towns[0]!.town,
+      latitude: towns.reduce((sum, d) => sum + d.latitude, 0) / towns.length,
+      longitude: towns.reduce((sum, d) => sum + d.longitude, 0) / towns.length,
+      district: towns.length === 1 ? towns[0]!.district : null,
+      approximate: true,
+    };
+  }
+  const located = locatePostcode(table, text);
+  if (located.ok) {
+    return { ok: true, label: located.postcode, latitude: located.district.latitude, longitude: located.district.longitude, district: located.district.district, approximate: true };
+  }
+  if (located.code === 'invalid') {
+    return { ok: false, code: 'unknown', message: `We cannot find "${text.slice(0, 40)}". Enter a town, or a postcode like ME4 4QF` };
+  }
+  return located;
+}
