@@ -17,6 +17,7 @@ import { registerAssets } from './platform/assets.ts';
 import { registerErrorHandling } from './platform/error-handler.ts';
 import { loadSession, SESSION_COOKIE, type SessionState } from './platform/sessions.ts';
 import { publicRoutes } from './features/public/routes.ts';
+import { directoryRoutes } from './features/directory/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { authRoutes } from './features/auth/routes.ts';
 import { adminRoutes } from './features/admin/routes.ts';
@@ -125,6 +126,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, { db });
   await app.register(publicRoutes);
+  await app.register(directoryRoutes, { config });
   await app.register(authRoutes, { config });
   await app.register(peopleRoutes);
   await app.register(adminRoutes);

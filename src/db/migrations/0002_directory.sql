@@ -122,10 +122,11 @@ CREATE TABLE directory_schedules (
   opens_at     time NOT NULL,
   closes_at    time NOT NULL,
   description  text NOT NULL DEFAULT '',
-  PRIMARY KEY (tenant_id, id),
+  -- schedule ids need only be unique within their listing
+  PRIMARY KEY (tenant_id, service_id, id),
   FOREIGN KEY (tenant_id, service_id) REFERENCES directory_services (tenant_id, id) ON DELETE CASCADE
 );
-CREATE INDEX directory_schedules_service ON directory_schedules (tenant_id, service_id, byday);
+CREATE INDEX directory_schedules_day ON directory_schedules (tenant_id, byday, service_id);
 
 -- The words of every listing, for typo-tolerant search: a misspelt word is matched to the
 -- nearest real words by trigram similarity, then searched as those words.
