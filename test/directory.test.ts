@@ -79,7 +79,7 @@ describe('searching by place', () => {
     assert.equal(found[1], 'crisis-cafe');
     assert.ok(found.indexOf('youth-online') > found.indexOf('walking-dover'), 'places first, then services available anywhere');
     assert.match(page.body, /services found near CT1 1AA/);
-    assert.match(page.body, /About less than half a mile away|About 0\.\d miles away/);
+    assert.match(page.body, /Less than half a mile away/);
     assert.match(page.body, /Distances are approximate/);
     assert.match(page.body, /Available wherever you live/);
   });
@@ -169,7 +169,7 @@ describe('a service page', () => {
     assert.match(page.body, /You can contact them yourself/);
     assert.match(page.body, /Monday<\/td><td class="nhsuk-table__cell">9am to 5pm/);
     assert.match(page.body, /Tuesday to Sunday<\/td><td class="nhsuk-table__cell">Closed/);
-    assert.match(page.body, /from CT2 \(approximate\)/);
+    assert.match(page.body, /(Less than half a mile|About [\d.]+ miles) from CT2 \(approximate\)/);
     assert.match(page.body, /Last checked on/);
     assert.match(page.body, /href="\/services\/counselling-canterbury\/report-a-problem"/);
     assert.doesNotMatch(page.body, /may be out of date/);

@@ -11,7 +11,7 @@ import { publicTenantOf } from '../../platform/tenancy.ts';
 import { formErrors } from '../../platform/views.ts';
 import { NATIONAL_CRISIS_OPTIONS } from './crisis.ts';
 import { getListing } from './store.ts';
-import { crisisListings, DISTANCES_MILES, milesText, readSearchInput, searchDirectory, searchOptions, type SearchInput, type SearchResult } from './search.ts';
+import { crisisListings, DISTANCES_MILES, distanceText, readSearchInput, searchDirectory, searchOptions, type SearchInput, type SearchResult } from './search.ts';
 import { ACCESSIBILITY, ACCESSIBILITY_NAMES, CHANNEL_NAMES, CHANNELS, FIVE_WAYS, FIVE_WAYS_NAMES, type Listing } from './listing.ts';
 
 /** What a result card or service page shows, worked out once here rather than in templates. */
@@ -20,7 +20,7 @@ function present(listing: Listing, distance: number | null, now: Date) {
     ...listing,
     openNow: openNowText(listing.hours, now),
     hoursLines: describeHours(listing.hours),
-    distanceText: distance === null ? null : `About ${milesText(distance)} away`,
+    distanceText: distance === null ? null : distanceText(distance),
     channelNames: listing.channels.map((c) => CHANNEL_NAMES[c]),
     accessibilityNames: listing.accessibility.map((a) => ACCESSIBILITY_NAMES[a]),
     fiveWaysNames: listing.fiveWays.map((w) => FIVE_WAYS_NAMES[w]),
@@ -136,7 +136,7 @@ export const directoryRoutes: FastifyPluginAsync<{ config: Config }> = async (ap
       locations: listing.locations.map((l) => ({
         ...l,
         distanceText: here && l.latitude !== null && l.longitude !== null
-          ? `About ${milesText(distanceMetres(here, { latitude: l.latitude, longitude: l.longitude }))} from ${here.label}`
+          ? distanceText(distanceMetres(here, { latitude: l.latitude, longitude: l.longitude }), here.label)
           : null,
       })),
       backHref: resultsPageFrom(request.headers.referer),

@@ -290,9 +290,12 @@ export async function searchOptions(db: Queryable, tenantId: string): Promise<{ 
   return { needs: needs.rows, languages: languages.rows.map((r) => r.language) };
 }
 
-export const milesText = (metres: number): string => {
+/** "Less than half a mile away", "About 2.3 miles away", "About 14 miles away". */
+export function distanceText(metres: number, from?: string): string {
   const miles = metres / METRES_A_MILE;
-  return miles < 0.5 ? 'less than half a mile' : miles < 10 ? `${miles.toFixed(1)} miles` : `${Math.round(miles)} miles`;
-};
+  const place = from ? ` from ${from}` : ' away';
+  if (miles < 0.5) return `Less than half a mile${place}`;
+  return `About ${miles < 10 ? miles.toFixed(1) : Math.round(miles)} miles${place}`;
+}
 
 export type { FiveWay };
