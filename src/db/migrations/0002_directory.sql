@@ -56,6 +56,9 @@ CREATE TABLE directory_services (
   open_24_hours          boolean NOT NULL DEFAULT false,
   -- available to anyone in the country (a national helpline), whatever their postcode
   national               boolean NOT NULL DEFAULT false,
+  -- written with the locations: a listing with none (a phone line, an online service) is
+  -- available wherever the person is, so a search near a place always includes it
+  has_location           boolean NOT NULL DEFAULT false,
   -- postcode districts served; empty means the whole tenant
   service_districts      text[] NOT NULL DEFAULT '{}',
   -- term names and synonyms, kept with the listing so the search document can include them
@@ -84,6 +87,7 @@ CREATE INDEX directory_services_search ON directory_services USING gin (search_d
 CREATE INDEX directory_services_public ON directory_services (tenant_id, published, status);
 CREATE INDEX directory_services_organisation ON directory_services (tenant_id, organisation_id);
 CREATE INDEX directory_services_confirmed ON directory_services (tenant_id, last_confirmed_at);
+CREATE INDEX directory_services_placeless ON directory_services (tenant_id) WHERE NOT has_location;
 
 CREATE TABLE directory_service_terms (
   tenant_id    text NOT NULL,
@@ -109,7 +113,7 @@ CREATE TABLE directory_locations (
   FOREIGN KEY (tenant_id, service_id) REFERENCES directory_services (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX directory_locations_service ON directory_locations (tenant_id, service_id);
-CREATE INDEX directory_locations_position ON directory_locations (latitude, longitude);
+CREATE INDEX directory_locations_position ON directory_locations (tenant_id, latitude, longitude);
 
 -- Weekly opening hours, one row a day. closes_at at or before opens_at means the hours run
 -- past midnight into the next day; 00:00 to 24:00 is the whole day.

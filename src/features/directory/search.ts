@@ -186,25 +186,6 @@ export async function searchDirectory(db: Queryable, tenantId: string, input: Se
   }
   if (input.language) where.push(`lower(${p(input.language)}) = ANY (SELECT lower(l) FROM unnest(s.languages) AS l)`);
 
-  let distance = 'NULL::float8';
-  let near = 'TRUE';
-  if (place) {
-    if (place.district) {
-      // A listing for named districts is for people who live there.
-      where.push(`(cardinality(s.service_districts) = 0 OR ${p(place.district)} = ANY (s.service_districts))`);
-    }
-    const lat = p(place.latitude);
-    const lon = p(place.longitude);
-    distance = `(SELECT min(6371008.8 * 2 * asin(sqrt(
-        power(sin(radians(l.latitude - ${lat}::float8) / 2), 2) +
-        cos(radians(${lat}::float8)) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ${lon}::float8) / 2), 2))))
-      FROM directory_locations l
-      WHERE l.tenant_id = s.tenant_id AND l.service_id = s.id AND l.latitude IS NOT NULL)`;
-    if (input.within > 0) {
-      // Services with no location (phone, online, national) are available wherever you are.
-      near = `(distance IS NULL OR distance <= ${p(input.within * METRES_A_MILE)})`;
-    }
-  }
   const sort = input.sort === 'nearest' && !place ? 'best' : input.sort;
   const order =
     sort === 'name' ? 'lower(name), id'
@@ -212,13 +193,50 @@ export async function searchDirectory(db: Queryable, tenantId: string, input: Se
     : groups.length ? 'rank DESC, distance ASC NULLS LAST, lower(name), id'
     : 'distance ASC NULLS LAST, lower(name), id';
 
+  // Without a place, the words (GIN index) and filters find the listings. With one, the search
+  // starts from the locations inside a box around the place (index on position), so it stays
+  // fast however many listings a tenant has; listings with no location (phone lines, online)
+  // are available wherever the person is and always join in.
+  let from = 'directory_services s';
+  let distance = 'NULL::float8';
+  if (place) {
+    if (place.district) {
+      // A listing for named districts is for people who live there.
+      where.push(`(cardinality(s.service_districts) = 0 OR ${p(place.district)} = ANY (s.service_districts))`);
+    }
+    const lat = p(place.latitude);
+    const lon = p(place.longitude);
+    let box = '';
+    if (input.within > 0) {
+      const metres = input.within * METRES_A_MILE;
+      const dLat = (metres / 6_371_008.8) * (180 / Math.PI);
+      const dLon = dLat / Math.max(0.01, Math.cos((place.latitude * Math.PI) / 180));
+      box = `AND l.latitude BETWEEN ${p(place.latitude - dLat)} AND ${p(place.latitude + dLat)}
+             AND l.longitude BETWEEN ${p(place.longitude - dLon)} AND ${p(place.longitude + dLon)}`;
+    }
+    const radius = input.within > 0 ? `WHERE distance <= ${p(input.within * METRES_A_MILE)}` : '';
+    from = `(
+        SELECT service_id AS id, distance FROM (
+          SELECT l.service_id, min(6371008.8 * 2 * asin(sqrt(
+                   power(sin(radians(l.latitude - ${lat}::float8) / 2), 2) +
+                   cos(radians(${lat}::float8)) * cos(radians(l.latitude)) * power(sin(radians(l.longitude - ${lon}::float8) / 2), 2)))) AS distance
+            FROM directory_locations l
+           WHERE l.tenant_id = $1 AND l.latitude IS NOT NULL ${box}
+           GROUP BY l.service_id
+        ) located ${radius}
+        UNION ALL
+        SELECT id, NULL::float8 FROM directory_services WHERE tenant_id = $1 AND NOT has_location
+      ) c JOIN directory_services s ON s.tenant_id = $1 AND s.id = c.id`;
+    distance = 'c.distance';
+  }
+
   const { rows } = await db.query<{ id: string; distance: number | null; total: number }>(
     `WITH matches AS (
        SELECT s.id, s.name, ${rank} AS rank, ${distance} AS distance
-         FROM directory_services s
+         FROM ${from}
         WHERE ${where.join(' AND ')}
      ), kept AS (
-       SELECT * FROM matches WHERE ${near} ORDER BY ${order} LIMIT ${MAX_RESULTS + 1}
+       SELECT * FROM matches ORDER BY ${order} LIMIT ${MAX_RESULTS + 1}
      )
      SELECT id, distance, count(*) OVER () AS total FROM kept
       ORDER BY ${order}

@@ -57,11 +57,11 @@ export async function saveListing(tx: Queryable, input: ListingInput): Promise<v
        tenant_id, id, organisation_id, organisation_name, name, summary, description, eligibility, how_to_access,
        status, published, phone, text_number, email, url, self_referral, hub_referral, free, cost_description,
        channels, minimum_age, maximum_age, languages, accessibility, five_ways, crisis, open_24_hours, national,
-       service_districts, keywords, source, demo, last_confirmed_at, extra)
+       service_districts, keywords, source, demo, last_confirmed_at, extra, has_location)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
        $24, $25, $26, $27, $28, $29,
        coalesce((SELECT string_agg(name || ' ' || synonyms, ' ' ORDER BY id) FROM taxonomy_terms WHERE id = ANY($30::text[])), ''),
-       $31, $32, coalesce($33, now()), $34)
+       $31, $32, coalesce($33, now()), $34, $35)
      ON CONFLICT (tenant_id, id) DO UPDATE SET
        organisation_id = EXCLUDED.organisation_id, organisation_name = EXCLUDED.organisation_name, name = EXCLUDED.name,
        summary = EXCLUDED.summary, description = EXCLUDED.description, eligibility = EXCLUDED.eligibility,
@@ -74,7 +74,8 @@ export async function saveListing(tx: Queryable, input: ListingInput): Promise<v
        national = EXCLUDED.national, service_districts = EXCLUDED.service_districts, keywords = EXCLUDED.keywords,
        source = EXCLUDED.source, demo = EXCLUDED.demo,
        last_confirmed_at = coalesce($33, directory_services.last_confirmed_at),
-       extra = EXCLUDED.extra, version = directory_services.version + 1, updated_at = now()`,
+       extra = EXCLUDED.extra, has_location = EXCLUDED.has_location,
+       version = directory_services.version + 1, updated_at = now()`,
     [
       input.tenantId, input.id, input.organisationId, input.organisationName, input.name, input.summary, input.description,
       input.eligibility, input.howToAccess, input.status, input.published, input.phone, input.textNumber, input.email,
@@ -82,6 +83,7 @@ export async function saveListing(tx: Queryable, input: ListingInput): Promise<v
       input.minimumAge, input.maximumAge, input.languages, input.accessibility, input.fiveWays, input.crisis,
       isAlwaysOpen(input.hours), input.national, input.serviceDistricts, input.termIds, input.source, input.demo,
       input.lastConfirmedAt ?? null, JSON.stringify(input.extra),
+      locations.some((l) => l.latitude !== null && l.longitude !== null),
     ],
   );
   const key = [input.tenantId, input.id];
