@@ -8,6 +8,8 @@ import { migrate } from '../../src/db/migrate.ts';
 
 export interface TestDatabase {
   db: Database;
+  /** the new database's connection string, on PostgreSQL */
+  url?: string;
   drop(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   await migrate(db);
   return {
     db,
+    url: url.toString(),
     async drop() {
       await db.close();
       const cleaner = new pg.Client({ connectionString: serverUrl });

@@ -135,8 +135,9 @@ async function correctWords(db: Queryable, words: string[]): Promise<{ groups: s
 
 /** A tsquery string: every group must match, any word within a group will do. */
 function tsQueryText(groups: string[][]): string {
-  // Prefix matching ("walk" finds walking) only for words long enough not to match everything.
-  return groups.map((g) => `(${g.map((w) => (w.length >= 4 ? `${w}:*` : w)).join(' | ')})`).join(' & ');
+  // Whole words, stemmed by the English dictionary (walks, walking and walk are one word): a
+  // prefix search would match far more and could not use the index's estimates.
+  return groups.map((g) => `(${g.join(' | ')})`).join(' & ');
 }
 
 export async function searchDirectory(db: Queryable, tenantId: string, input: SearchInput, now = new Date()): Promise<SearchOutcome | { problems: FieldError[] }> {
@@ -215,6 +216,8 @@ export async function searchDirectory(db: Queryable, tenantId: string, input: Se
              AND l.longitude BETWEEN ${p(place.longitude - dLon)} AND ${p(place.longitude + dLon)}`;
     }
     const radius = input.within > 0 ? `WHERE distance <= ${p(input.within * METRES_A_MILE)}` : '';
+    // The candidates are worked out first and each then looked up by key (the OFFSET 0 keeps
+    // the planner from turning that into a scan of every listing for the word filters).
     from = `(
         SELECT service_id AS id, distance FROM (
           SELECT l.service_id, min(6371008.8 * 2 * asin(sqrt(
@@ -226,7 +229,7 @@ export async function searchDirectory(db: Queryable, tenantId: string, input: Se
         ) located ${radius}
         UNION ALL
         SELECT id, NULL::float8 FROM directory_services WHERE tenant_id = $1 AND NOT has_location
-      ) c JOIN directory_services s ON s.tenant_id = $1 AND s.id = c.id`;
+      ) c CROSS JOIN LATERAL (SELECT * FROM directory_services s WHERE s.tenant_id = $1 AND s.id = c.id OFFSET 0) s`;
     distance = 'c.distance';
   }
 
@@ -288,14 +291,34 @@ export async function crisisListings(db: Queryable, tenantId: string, place: Sea
   return listings.map((listing) => ({ listing, distance: distances.get(listing.id) ?? null }));
 }
 
-/** Needs and languages to offer in the search form's lists. */
-export async function searchOptions(db: Queryable, tenantId: string): Promise<{ needs: { id: string; name: string }[]; languages: string[] }> {
+export interface SearchOptions {
+  needs: { id: string; name: string }[];
+  languages: string[];
+}
+
+// The lists in the search form change only when listings do; working them out on every search
+// would cost more than the search. A minute's delay in a new language appearing is harmless.
+const OPTIONS_TTL_MS = 60_000;
+const optionsCache = new WeakMap<Queryable, Map<string, { at: number; options: Promise<SearchOptions> }>>();
+
+/** Needs and languages to offer in the search form's lists (kept for a minute per tenant). */
+export function searchOptions(db: Queryable, tenantId: string, now = Date.now()): Promise<SearchOptions> {
+  const forDb = optionsCache.get(db) ?? new Map();
+  optionsCache.set(db, forDb);
+  const cached = forDb.get(tenantId);
+  if (cached && now - cached.at < OPTIONS_TTL_MS) return cached.options;
+  const options = loadSearchOptions(db, tenantId);
+  forDb.set(tenantId, { at: now, options });
+  options.catch(() => forDb.delete(tenantId));
+  return options;
+}
+
+async function loadSearchOptions(db: Queryable, tenantId: string): Promise<SearchOptions> {
   const [needs, languages] = await Promise.all([
     db.query<{ id: string; name: string }>(
       `SELECT t.id, t.name FROM taxonomy_terms t
-        WHERE t.taxonomy <> 'five-ways' AND EXISTS (
-          SELECT 1 FROM directory_service_terms st JOIN directory_services s ON s.tenant_id = st.tenant_id AND s.id = st.service_id
-           WHERE st.tenant_id = $1 AND st.term_id = t.id AND s.published)
+        WHERE t.taxonomy <> 'five-ways'
+          AND EXISTS (SELECT 1 FROM directory_service_terms st WHERE st.tenant_id = $1 AND st.term_id = t.id)
         ORDER BY t.name`,
       [tenantId],
     ),
