@@ -18,10 +18,12 @@ import { registerErrorHandling } from './platform/error-handler.ts';
 import { loadSession, SESSION_COOKIE, type SessionState } from './platform/sessions.ts';
 import { publicRoutes } from './features/public/routes.ts';
 import { directoryRoutes } from './features/directory/routes.ts';
+import { directoryManageRoutes } from './features/directory/manage/routes.ts';
 import { healthRoutes } from './features/health/routes.ts';
 import { authRoutes } from './features/auth/routes.ts';
 import { adminRoutes } from './features/admin/routes.ts';
 import { peopleRoutes } from './features/people/routes.ts';
+import { orukRoutes } from './features/directory/oruk/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -127,8 +129,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { db });
   await app.register(publicRoutes);
   await app.register(directoryRoutes, { config });
+  await app.register(directoryManageRoutes, { config });
   await app.register(authRoutes, { config });
   await app.register(peopleRoutes);
   await app.register(adminRoutes);
+  await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

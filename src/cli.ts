@@ -5,14 +5,22 @@ import { AppError } from './platform/errors.ts';
 import { openDatabase, serve } from './main.ts';
 import { backupEmbedded, restoreEmbedded } from './db/embedded.ts';
 import { seedDatabase } from './seed/generate.ts';
+import { seedDirectory } from './seed/directory.ts';
+import { seedSyntheticListings } from './seed/synthetic-listings.ts';
+import { describeImport, FeedError, importOrukFeed } from './features/directory/oruk/import.ts';
 
 const USAGE = `Usage: lantern <command>
 
   serve                          run the hub (npm start)
   migrate                        apply database migrations and stop
-  seed --tenant kent|kingston [--tenant ...] --people N [--seed S]
+  seed --tenant kent|kingston [--tenant ...] --people N [--listings M] [--seed S]
                                  generate deterministic demo data into the configured database
-                                 (a new, empty one: set DATABASE_URL or DATA_DIR)
+                                 (a new, empty one: set DATABASE_URL or DATA_DIR): tenants, people,
+                                 the directory's demo listings, and M synthetic listings across
+                                 England in the first tenant (for benchmarks; default 0)
+  import oruk --tenant T --from URL-OR-FILE [--prefix P]
+                                 import an Open Referral UK feed (an API's base URL, or a JSON
+                                 file) into a tenant's directory; importing again updates in place
   backup --out FILE.tar.gz       copy the embedded database to a file (stop the hub first)
   restore --from FILE.tar.gz     make a new embedded database in DATA_DIR from a backup
 `;
@@ -33,18 +41,50 @@ async function main(argv: string[]): Promise<void> {
     case 'seed': {
       const { values } = parseArgs({
         args: rest,
-        options: { tenant: { type: 'string', multiple: true }, people: { type: 'string' }, seed: { type: 'string' } },
+        options: {
+          tenant: { type: 'string', multiple: true },
+          people: { type: 'string' },
+          listings: { type: 'string' },
+          seed: { type: 'string' },
+        },
       });
       const tenants = (values.tenant ?? ['kent']) as string[];
       const bad = tenants.filter((t) => t !== 'kent' && t !== 'kingston');
       if (bad.length) throw new Error(`Unknown tenant ${bad.join(', ')}: use kent or kingston.`);
       const people = Number(values.people ?? '1000');
       if (!Number.isInteger(people) || people < 0) throw new Error('--people must be a whole number, like 1000');
+      const listings = Number(values.listings ?? '0');
+      if (!Number.isInteger(listings) || listings < 0) throw new Error('--listings must be a whole number, like 50000');
       const db = await openDatabase({ ...config, demoData: false }, console.log);
       try {
         const started = performance.now();
-        await seedDatabase(db, { tenants: tenants as ('kent' | 'kingston')[], people, seed: values.seed ?? 'lantern-demo' }, console.log);
+        const seed = values.seed ?? 'lantern-demo';
+        await seedDatabase(db, { tenants: tenants as ('kent' | 'kingston')[], people, seed }, console.log);
+        const directory = await seedDirectory(db, tenants as ('kent' | 'kingston')[]);
+        console.log(`Directory: ${directory.terms} taxonomy terms, ${directory.listings} demo listings.`);
+        if (listings > 0) {
+          const report = await seedSyntheticListings(db, { tenantId: tenants[0] as string, count: listings, seed }, console.log);
+          console.log(`Added ${listings.toLocaleString('en-GB')} synthetic listings to ${report.tenantId} in ${(report.millis / 1000).toFixed(1)} s.`);
+        }
         console.log(`Seeded ${people.toLocaleString('en-GB')} people per tenant in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+      } finally {
+        await db.close();
+      }
+      return;
+    }
+    case 'import': {
+      const [kind, ...args] = rest;
+      if (kind !== 'oruk') throw new Error('Say what to import: lantern import oruk --tenant kent --from https://example.org/oruk');
+      const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, from: { type: 'string' }, prefix: { type: 'string' } } });
+      if (!values.tenant || !values.from) throw new Error('Say which tenant and which feed: lantern import oruk --tenant kent --from https://example.org/oruk');
+      const db = await openDatabase({ ...config, demoData: false }, console.log);
+      try {
+        const summary = await importOrukFeed(db, { tenantId: values.tenant, source: values.from, idPrefix: values.prefix });
+        console.log(`Imported ${values.from} into ${values.tenant}: ${describeImport(summary)}`);
+      } catch (error) {
+        if (!(error instanceof FeedError)) throw error;
+        console.error(error.message);
+        process.exitCode = 1;
       } finally {
         await db.close();
       }

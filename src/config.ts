@@ -25,7 +25,28 @@ export interface Config {
   publicTenant: string;
   /** Host names that show another tenant's public pages: host -> tenant id. */
   tenantHosts: Record<string, string>;
+  /** Lantern's address as people reach it, for links in emails (no trailing slash). */
+  publicBaseUrl: string;
+  /** How often the background job runner looks for due jobs. */
+  jobPollSeconds: number;
+  /** GOV.UK Notify (or a compatible service) for email and text messages; absent: messages are logged. */
+  notify: NotifyConfig | undefined;
 }
+
+export interface NotifyConfig {
+  apiKey: string;
+  baseUrl: string;
+  /** a Notify template with ((subject)) and ((body)) placeholders, used for every email */
+  emailTemplateId: string | undefined;
+  /** a Notify template with a ((body)) placeholder, used for every text message */
+  smsTemplateId: string | undefined;
+  /** Lantern template name -> Notify template id, for messages with their own Notify template */
+  templateIds: Record<string, string>;
+}
+
+const NOTIFY_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A Notify API key is its name, the service id and the secret: "name-{uuid}-{uuid}". */
+const NOTIFY_API_KEY = /^.+-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class ConfigError extends Error {}
 
@@ -73,10 +94,50 @@ export function loadConfig(env: Env = process.env): Config {
     else tenantHosts[host] = tenant;
   }
 
+  const port = int('PORT', 3000, 0, 65535);
+  const httpUrl = (name: string, fallback: string): string => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    try {
+      const url = new URL(raw);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('not http');
+      return url.toString().replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be a web address starting with https:// (it is "${raw}")`);
+      return fallback;
+    }
+  };
+  const publicBaseUrl = httpUrl('PUBLIC_BASE_URL', `http://localhost:${port}`);
+  let notify: NotifyConfig | undefined;
+  if (env.NOTIFY_API_KEY) {
+    if (!NOTIFY_API_KEY.test(env.NOTIFY_API_KEY)) problems.push('NOTIFY_API_KEY must be a GOV.UK Notify API key (its name, then the service id and secret key)');
+    const templateIds: Record<string, string> = {};
+    for (const pair of (env.NOTIFY_TEMPLATE_IDS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [name, id] = pair.split('=').map((p) => p.trim());
+      if (!name || !id || !NOTIFY_UUID.test(id)) problems.push(`NOTIFY_TEMPLATE_IDS must be a list like "listing-confirm-reminder=<template id>,..." (it has "${pair}")`);
+      else templateIds[name] = id;
+    }
+    const templateId = (name: string): string | undefined => {
+      const value = env[name] || undefined;
+      if (value && !NOTIFY_UUID.test(value)) problems.push(`${name} must be a Notify template id (it is "${value}")`);
+      return value;
+    };
+    notify = {
+      apiKey: env.NOTIFY_API_KEY,
+      baseUrl: httpUrl('NOTIFY_BASE_URL', 'https://api.notifications.service.gov.uk'),
+      emailTemplateId: templateId('NOTIFY_EMAIL_TEMPLATE_ID'),
+      smsTemplateId: templateId('NOTIFY_SMS_TEMPLATE_ID'),
+      templateIds,
+    };
+    if (!notify.emailTemplateId) problems.push('NOTIFY_EMAIL_TEMPLATE_ID must be set when NOTIFY_API_KEY is: a Notify email template with ((subject)) and ((body))');
+    // Real messages carry links: they must point at where people reach Lantern, not localhost.
+    if (production && !env.PUBLIC_BASE_URL) problems.push('PUBLIC_BASE_URL must be set in production when NOTIFY_API_KEY is, for the links in messages');
+  }
+
   const config: Config = {
     env: nodeEnv,
     host: env.HOST || '127.0.0.1',
-    port: int('PORT', 3000, 0, 65535),
+    port,
     databaseUrl,
     dataDir: path.resolve(env.DATA_DIR || 'data'),
     demoData,
@@ -88,6 +149,9 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: bool('TRUST_PROXY', false),
     publicTenant: (env.PUBLIC_TENANT || 'kent').toLowerCase(),
     tenantHosts,
+    publicBaseUrl,
+    jobPollSeconds: int('JOB_POLL_SECONDS', 5, 1, 3600),
+    notify,
   };
   if (problems.length > 0) {
     throw new ConfigError(`Lantern cannot start because of its settings:\n- ${problems.join('\n- ')}`);

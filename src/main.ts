@@ -7,6 +7,10 @@ import { openEmbedded } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createApp } from './app.ts';
 import { DEMO_PASSWORD, demoSignIns, seedDatabase } from './seed/generate.ts';
+import { seedDirectory } from './seed/directory.ts';
+import { startJobRunner } from './platform/jobs.ts';
+import { notificationJobs, transportFor } from './platform/notifications.ts';
+import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
 const DEMO_SEED = 'lantern-demo';
@@ -16,6 +20,7 @@ async function fillWithDemoData(db: Database, log: (line: string) => void): Prom
   if (Number(rows[0]?.n) > 0) return;
   log(`Adding demo data (${DEMO_PEOPLE_PER_TENANT.toLocaleString('en-GB')} people in each demo area)...`);
   await seedDatabase(db, { tenants: ['kent', 'kingston'], people: DEMO_PEOPLE_PER_TENANT, seed: DEMO_SEED });
+  await seedDirectory(db, ['kent', 'kingston']);
 }
 
 /** Opens the configured database, migrated (and, on a new demo database, filled). */
@@ -57,12 +62,19 @@ export function describeStart(config: Config, url: string, db: Database): string
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const db = await openDatabase(config, (line) => console.log(line));
   const app = await createApp({ config, db });
+  // Background work: notification delivery and the daily directory sweep, from the jobs table.
+  const jobs = startJobRunner(db, { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config) }, {
+    pollSeconds: config.jobPollSeconds,
+    log: app.log,
+    recurring: [scheduleDirectorySweeps],
+  });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
     try {
+      await jobs.stop();
       await app.close();
     } finally {
       await db.close();
@@ -74,6 +86,7 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
+    await jobs.stop();
     await db.close();
     throw error;
   }

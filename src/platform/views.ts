@@ -64,7 +64,9 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
   if (!actor) return [];
   const items: NavItem[] = [];
   if (actor.role !== 'commissioner') items.push({ href: '/people', text: 'People' });
+  if (actor.role === 'provider') items.push({ href: '/manage/listings', text: 'Your listings' });
   if (actor.role === 'admin') {
+    items.push({ href: '/admin/directory', text: 'Directory' });
     items.push({ href: '/admin/staff', text: 'Staff' });
     items.push({ href: '/admin/audit', text: 'Audit log' });
   }

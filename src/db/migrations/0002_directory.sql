@@ -4,6 +4,19 @@
 -- Trigram matching for typo-tolerant search ("councelling" finds counselling).
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
+-- Open Referral UK wants UUID ids; Lantern's are text. An id that is a UUID is its own ORUK id;
+-- any other is served as a name-based UUID (RFC 4122 version 3) in Lantern's namespace, the same
+-- value src/features/directory/oruk/ids.ts computes. Stored (generated) so lookups use an index.
+CREATE FUNCTION lantern_oruk_id(id text) RETURNS uuid LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN lower(id)::uuid
+    ELSE (substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-3' || substr(h, 14, 3) || '-'
+          || substr('89ab89ab89ab89ab', strpos('0123456789abcdef', substr(h, 17, 1)), 1)
+          || substr(h, 18, 3) || '-' || substr(h, 21, 12))::uuid
+  END
+  FROM (SELECT md5(decode('6b8ad556ca684b16968c3552596629e4', 'hex') || convert_to(id, 'UTF8')) AS h) AS hashed
+$$;
+
 -- Taxonomies are shared reference data (needs, Five Ways to Wellbeing, imported vocabularies).
 CREATE TABLE taxonomy_terms (
   id           text PRIMARY KEY,
@@ -12,7 +25,8 @@ CREATE TABLE taxonomy_terms (
   description  text NOT NULL DEFAULT '',
   parent_id    text REFERENCES taxonomy_terms (id),
   -- other words people use for this need, searched as if they were in every listing with the term
-  synonyms     text NOT NULL DEFAULT ''
+  synonyms     text NOT NULL DEFAULT '',
+  oruk_id      uuid GENERATED ALWAYS AS (lantern_oruk_id(id)) STORED UNIQUE
 );
 CREATE INDEX taxonomy_terms_taxonomy ON taxonomy_terms (taxonomy, name);
 
@@ -74,6 +88,7 @@ CREATE TABLE directory_services (
   created_at             timestamptz NOT NULL DEFAULT now(),
   updated_at             timestamptz NOT NULL DEFAULT now(),
   version                integer NOT NULL DEFAULT 1,
+  oruk_id                uuid GENERATED ALWAYS AS (lantern_oruk_id(id)) STORED,
   search_document        tsvector GENERATED ALWAYS AS (
       setweight(to_tsvector('english', name), 'A')
    || setweight(to_tsvector('english', keywords), 'A')
@@ -81,6 +96,7 @@ CREATE TABLE directory_services (
    || setweight(to_tsvector('english', description || ' ' || eligibility), 'C')
   ) STORED,
   PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, oruk_id),
   FOREIGN KEY (tenant_id, organisation_id) REFERENCES organisations (tenant_id, id)
 );
 CREATE INDEX directory_services_search ON directory_services USING gin (search_document);
@@ -109,7 +125,9 @@ CREATE TABLE directory_locations (
   district     text,
   latitude     double precision CHECK (latitude BETWEEN -90 AND 90),
   longitude    double precision CHECK (longitude BETWEEN -180 AND 180),
+  oruk_id      uuid GENERATED ALWAYS AS (lantern_oruk_id(id)) STORED,
   PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, oruk_id),
   FOREIGN KEY (tenant_id, service_id) REFERENCES directory_services (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX directory_locations_service ON directory_locations (tenant_id, service_id);

@@ -143,12 +143,22 @@ export const AUDIT_ACTIONS: Readonly<Record<string, string>> = {
   staff_enabled: 'Enabled a staff member',
   staff_password_reset: 'Reset a password',
   audit_search: 'Searched the audit log',
+  listing_change_proposed: 'Proposed a listing change',
+  listing_change_withdrawn: 'Withdrew a listing change',
+  listing_edited: 'Edited a listing',
+  listing_change_approved: 'Approved a listing change',
+  listing_change_rejected: 'Rejected a listing change',
+  listing_confirmed: 'Confirmed a listing is right',
+  listing_published: 'Published a listing',
+  listing_unpublished: 'Unpublished a listing',
+  directory_report_resolved: 'Resolved a problem report',
 };
 
 export const RECORD_TYPES: Readonly<Record<string, string>> = {
   person: 'Person',
   staff_user: 'Staff member',
   audit_events: 'Audit log',
+  directory_service: 'Directory listing',
 };
 
 const OUTCOMES: Readonly<Record<string, string>> = { success: 'Done', failure: 'Failed', denied: 'Refused' };

@@ -111,14 +111,20 @@ export function readSearchInput(query: Record<string, unknown>): { input: Search
 /** Each word, with the real words it may have been meant as (trigram similarity). */
 async function correctWords(db: Queryable, words: string[]): Promise<{ groups: string[][]; corrections: string[] }> {
   if (words.length === 0) return { groups: [], corrections: [] };
-  const { rows } = await db.query<{ asked: string; word: string; exact: boolean }>(
-    `SELECT asked, d.word, d.word = asked AS exact
-       FROM unnest($1::text[]) AS asked
-       CROSS JOIN LATERAL (
-         SELECT word FROM directory_words
-          WHERE word % asked AND abs(length(word) - length(asked)) <= 3
-          ORDER BY word <-> asked LIMIT 3
-       ) d`,
+  // Most searches use words the directory has: those are found by key, and only the rest are
+  // compared (more slowly) with every word by similarity.
+  const { rows } = await db.query<{ asked: string; word: string }>(
+    `WITH asked AS (SELECT unnest($1::text[]) AS asked),
+          known AS (SELECT a.asked, w.word FROM asked a JOIN directory_words w ON w.word = a.asked)
+     SELECT asked, word FROM known
+     UNION ALL
+     SELECT a.asked, d.word FROM asked a
+      CROSS JOIN LATERAL (
+        SELECT word FROM directory_words
+         WHERE word % a.asked AND abs(length(word) - length(a.asked)) <= 3
+         ORDER BY word <-> a.asked LIMIT 3
+      ) d
+      WHERE NOT EXISTS (SELECT 1 FROM known k WHERE k.asked = a.asked)`,
     [words],
   );
   const corrections = new Set<string>();

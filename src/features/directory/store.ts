@@ -138,41 +138,43 @@ export function toListing(row: ServiceRow, locations: ListingLocation[], hours: 
   };
 }
 
-/** Whole listings by id, in the order asked; missing ids are left out. */
+/** Whole listings by id, in the order asked; missing ids are left out. One round trip. */
 export async function getListings(db: Queryable, tenantId: string, ids: readonly string[]): Promise<Listing[]> {
   if (ids.length === 0) return [];
-  const [services, locations, hours, terms] = await Promise.all([
-    db.query<ServiceRow>(`SELECT ${SERVICE_COLUMNS} FROM directory_services WHERE tenant_id = $1 AND id = ANY($2::text[])`, [tenantId, ids]),
-    db.query<{ service_id: string; id: string; name: string; address_1: string; city: string; postcode: string | null; district: string | null; latitude: number | null; longitude: number | null }>(
-      `SELECT service_id, id, name, address_1, city, postcode, district, latitude, longitude
-         FROM directory_locations WHERE tenant_id = $1 AND service_id = ANY($2::text[]) ORDER BY id`,
-      [tenantId, ids],
-    ),
-    db.query<{ service_id: string; id: string; byday: Day; opens_at: string; closes_at: string; location_id: string | null; description: string }>(
-      `SELECT service_id, id, byday, opens_at::text, closes_at::text, location_id, description
-         FROM directory_schedules WHERE tenant_id = $1 AND service_id = ANY($2::text[])
-        ORDER BY array_position(ARRAY['MO','TU','WE','TH','FR','SA','SU'], byday), opens_at, id`,
-      [tenantId, ids],
-    ),
-    db.query<{ service_id: string; term_id: string }>(
-      'SELECT service_id, term_id FROM directory_service_terms WHERE tenant_id = $1 AND service_id = ANY($2::text[]) ORDER BY term_id',
-      [tenantId, ids],
-    ),
-  ]);
-  const byId = new Map(services.rows.map((r) => [r.id, r]));
+  const { rows } = await db.query<ServiceRow & {
+    locations: { id: string; name: string; address_1: string; city: string; postcode: string | null; district: string | null; latitude: number | null; longitude: number | null }[];
+    hours: { id: string; byday: Day; opens_at: string; closes_at: string; location_id: string | null; description: string }[];
+    term_ids: string[];
+  }>(
+    `SELECT ${SERVICE_COLUMNS},
+       coalesce((SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'address_1', l.address_1, 'city', l.city,
+                   'postcode', l.postcode, 'district', l.district, 'latitude', l.latitude, 'longitude', l.longitude) ORDER BY l.id)
+                   FROM directory_locations l WHERE l.tenant_id = s.tenant_id AND l.service_id = s.id), '[]') AS locations,
+       coalesce((SELECT json_agg(json_build_object('id', h.id, 'byday', h.byday, 'opens_at', h.opens_at::text,
+                   'closes_at', h.closes_at::text, 'location_id', h.location_id, 'description', h.description)
+                   ORDER BY array_position(ARRAY['MO','TU','WE','TH','FR','SA','SU'], h.byday), h.opens_at, h.id)
+                   FROM directory_schedules h WHERE h.tenant_id = s.tenant_id AND h.service_id = s.id), '[]') AS hours,
+       coalesce((SELECT array_agg(t.term_id ORDER BY t.term_id) FROM directory_service_terms t
+                   WHERE t.tenant_id = s.tenant_id AND t.service_id = s.id), '{}') AS term_ids
+       FROM directory_services s WHERE s.tenant_id = $1 AND s.id = ANY($2::text[])`,
+    [tenantId, ids],
+  );
+  // Both drivers hand json columns back parsed; PGlite may give a json string for an empty set.
+  const parsed = <T>(value: T | string): T => (typeof value === 'string' ? (JSON.parse(value) as T) : value);
+  const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const row = byId.get(id);
     if (!row) return [];
     return [toListing(
       row,
-      locations.rows.filter((l) => l.service_id === id).map((l) => ({
+      parsed(row.locations).map((l) => ({
         id: l.id, name: l.name, address1: l.address_1, city: l.city, postcode: l.postcode, district: l.district,
         latitude: l.latitude, longitude: l.longitude,
       })),
-      hours.rows.filter((h) => h.service_id === id).map((h) => ({
+      parsed(row.hours).map((h) => ({
         id: h.id, day: h.byday, opens: hhmm(h.opens_at), closes: hhmm(h.closes_at), locationId: h.location_id, description: h.description,
       })),
-      terms.rows.filter((t) => t.service_id === id).map((t) => t.term_id),
+      row.term_ids,
     )];
   });
 }
