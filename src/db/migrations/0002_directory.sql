@@ -104,6 +104,8 @@ CREATE INDEX directory_services_public ON directory_services (tenant_id, publish
 CREATE INDEX directory_services_organisation ON directory_services (tenant_id, organisation_id);
 CREATE INDEX directory_services_confirmed ON directory_services (tenant_id, last_confirmed_at);
 CREATE INDEX directory_services_placeless ON directory_services (tenant_id) WHERE NOT has_location;
+-- "Get help now" and crisis-first searches read a tenant's crisis options on every request.
+CREATE INDEX directory_services_crisis ON directory_services (tenant_id) WHERE crisis AND published;
 
 CREATE TABLE directory_service_terms (
   tenant_id    text NOT NULL,
