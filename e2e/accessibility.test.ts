@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
 describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
@@ -26,24 +26,9 @@ describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_0
     await server?.close();
   });
 
-  /** opens a page, checks its status, runs axe and checks the browser saw no problems */
-  async function check(w: WatchedPage, path: string, label: string, status = 200): Promise<void> {
-    w.problems.splice(0); // anything left by an earlier test that failed part-way belongs to that test
-    await visit(w.page, server.baseUrl + path, status);
-    await checkA11y(w.page, label);
-    w.assertNoProblems(`on ${label}`);
-  }
+  const check = (w: WatchedPage, path: string, label: string, status = 200) => checkPage(w, server.baseUrl + path, label, status);
 
-  /** submits the page's main form (button by name) and checks the page shown with its errors */
-  async function checkErrors(w: WatchedPage, button: string, label: string, status = 400): Promise<void> {
-    w.problems.splice(0);
-    const response = await clickAndWait(w.page, w.page.locator('main').getByRole('button', { name: button }));
-    assert.equal(response.status(), status, `status after submitting ${label}`);
-    assert.match(await w.page.title(), /^Error: /, `the title of ${label} starts with "Error: "`);
-    await w.page.locator('.nhsuk-error-summary').waitFor();
-    await checkA11y(w.page, label);
-    w.assertNoProblems(`on ${label}`);
-  }
+  const checkErrors = checkFormErrors;
 
   describe('signed out', () => {
     let w: WatchedPage;

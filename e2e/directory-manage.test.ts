@@ -10,7 +10,7 @@ import type { ListingInput } from '../src/features/directory/listing.ts';
 import { getListing, saveListing } from '../src/features/directory/store.ts';
 import { emptyListing } from '../src/features/directory/manage/edit.ts';
 import { confirmPath, confirmToken } from '../src/features/directory/manage/tokens.ts';
-import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
 describe('keeping listings true (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
@@ -55,22 +55,9 @@ describe('keeping listings true (browser, axe WCAG 2.2 AA)', { skip: browserSkip
     await server?.close();
   });
 
-  async function check(w: WatchedPage, path: string, label: string, status = 200): Promise<void> {
-    w.problems.splice(0);
-    await visit(w.page, server.baseUrl + path, status);
-    await checkA11y(w.page, label);
-    w.assertNoProblems(`on ${label}`);
-  }
+  const check = (w: WatchedPage, path: string, label: string, status = 200) => checkPage(w, server.baseUrl + path, label, status);
 
-  async function checkErrors(w: WatchedPage, button: string, label: string, status = 400): Promise<void> {
-    w.problems.splice(0);
-    const response = await clickAndWait(w.page, w.page.locator('main').getByRole('button', { name: button }));
-    assert.equal(response.status(), status, `status after submitting ${label}`);
-    assert.match(await w.page.title(), /^Error: /, `the title of ${label} starts with "Error: "`);
-    await w.page.locator('.nhsuk-error-summary').waitFor();
-    await checkA11y(w.page, label);
-    w.assertNoProblems(`on ${label}`);
-  }
+  const checkErrors = checkFormErrors;
 
   describe('provider staff', () => {
     let w: WatchedPage;

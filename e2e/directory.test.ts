@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, clickAndWait, launchBrowser, openPage, screenshot, visit, type WatchedPage, checkPage } from './support/browser.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { at, listing, saveListings } from '../test/support/listings.ts';
 import { WEEK_DAYS } from '../src/domain/opening-hours.ts';
@@ -35,12 +35,7 @@ describe('the directory in the browser', { skip: browserSkip, timeout: 300_000 }
     await server?.close();
   });
 
-  async function check(w: WatchedPage, path: string, label: string, status = 200): Promise<void> {
-    w.problems.splice(0);
-    await visit(w.page, server.baseUrl + path, status);
-    await checkA11y(w.page, label);
-    w.assertNoProblems(`on ${label}`);
-  }
+  const check = (w: WatchedPage, path: string, label: string, status = 200) => checkPage(w, server.baseUrl + path, label, status);
 
   describe('axe on every directory page', () => {
     let w: WatchedPage;

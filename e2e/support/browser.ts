@@ -169,3 +169,22 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   assert.equal(response.status(), 200, `signed in as ${email}, ended at ${page.url()}`);
   assert.equal(new URL(page.url()).pathname, '/', `signed in as ${email}, ended at ${page.url()}`);
 }
+
+/** Opens a page, checks its status, runs axe, and checks the browser saw no problems. */
+export async function checkPage(w: WatchedPage, url: string, label: string, status = 200): Promise<void> {
+  w.problems.splice(0); // anything left by an earlier test that failed part-way belongs to that test
+  await visit(w.page, url, status);
+  await checkA11y(w.page, label);
+  w.assertNoProblems(`on ${label}`);
+}
+
+/** Submits the page's main form (button by name), then checks the page shown with its errors. */
+export async function checkFormErrors(w: WatchedPage, button: string, label: string, status = 400): Promise<void> {
+  w.problems.splice(0);
+  const response = await clickAndWait(w.page, w.page.locator('main').getByRole('button', { name: button }));
+  assert.equal(response.status(), status, `status after submitting ${label}`);
+  assert.match(await w.page.title(), /^Error: /, `the title of ${label} starts with "Error: "`);
+  await w.page.locator('.nhsuk-error-summary').waitFor();
+  await checkA11y(w.page, label);
+  w.assertNoProblems(`on ${label}`);
+}
