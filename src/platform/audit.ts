@@ -19,18 +19,20 @@ export interface AuditEntry {
   tenantId?: string | null;
 }
 
-export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | 'requestId'>, entry: AuditEntry): Promise<void> {
+export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | 'requestId' | 'apiClient'>, entry: AuditEntry): Promise<void> {
   const actor = ctx.actor;
+  // A partner system's call is recorded as its organisation, with the key in the detail.
+  const api = actor ? null : (ctx.apiClient ?? null);
   await tx.query(
     `INSERT INTO audit_events
        (tenant_id, actor_user_id, actor_role, actor_organisation_id, action, record_type, record_id,
         person_id, basis, outcome, request_id, detail)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
     [
-      entry.tenantId ?? actor?.tenantId ?? null,
+      entry.tenantId ?? actor?.tenantId ?? api?.tenantId ?? null,
       actor?.userId ?? null,
-      actor?.role ?? null,
-      actor?.organisationId ?? null,
+      actor?.role ?? (api ? 'api' : null),
+      actor?.organisationId ?? api?.organisationId ?? null,
       entry.action,
       entry.recordType ?? null,
       entry.recordId ?? null,
@@ -38,7 +40,7 @@ export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | '
       entry.basis ?? null,
       entry.outcome,
       ctx.requestId,
-      entry.detail ? JSON.stringify(entry.detail) : null,
+      entry.detail || api ? JSON.stringify({ ...entry.detail, ...(api ? { apiKeyId: api.keyId } : {}) }) : null,
     ],
   );
 }

@@ -2,7 +2,7 @@
 // access checks and audit rows are made where the data is read or written, not only in routes.
 import type { Database } from '../db/database.ts';
 
-export const ROLES = ['admin', 'triage', 'navigator', 'provider', 'commissioner'] as const;
+export const ROLES = ['admin', 'triage', 'navigator', 'provider', 'commissioner', 'referrer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_NAMES: Record<Role, string> = {
@@ -11,6 +11,7 @@ export const ROLE_NAMES: Record<Role, string> = {
   navigator: 'Wellbeing navigator',
   provider: 'Provider staff',
   commissioner: 'Commissioner',
+  referrer: 'Referrer',
 };
 
 export interface StaffActor {
@@ -23,11 +24,22 @@ export interface StaffActor {
   sessionHash: string;
   /** an administrator set a temporary password: every page asks for a new one first */
   mustChangePassword: boolean;
+  /** sees the whole organisation's caseloads, not only their own */
+  teamLead: boolean;
+}
+
+/** A partner system calling the API with its organisation's key. */
+export interface ApiClient {
+  tenantId: string;
+  organisationId: string;
+  keyId: string;
 }
 
 export interface RequestContext {
   db: Database;
   actor: StaffActor | null;
+  /** set on API requests made with a partner's key (never together with actor) */
+  apiClient?: ApiClient | null;
   requestId: string;
   ip: string;
 }

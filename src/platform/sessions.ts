@@ -37,9 +37,9 @@ export async function loadSession(db: Database, config: Config, token: string | 
   const tokenHash = hashToken(token);
   const { rows } = await db.query<{
     user_id: string; tenant_id: string; organisation_id: string; role: Role; name: string; email: string;
-    awaiting_second_factor: boolean; stale: boolean; must_change_password: boolean;
+    awaiting_second_factor: boolean; stale: boolean; must_change_password: boolean; team_lead: boolean;
   }>(
-    `SELECT u.id AS user_id, u.tenant_id, u.organisation_id, u.role, u.name, u.email, u.must_change_password,
+    `SELECT u.id AS user_id, u.tenant_id, u.organisation_id, u.role, u.name, u.email, u.must_change_password, u.team_lead,
             s.awaiting_second_factor,
             s.last_seen_at < now() - make_interval(secs => $3) AS stale
        FROM sessions s JOIN staff_users u ON u.id = s.user_id
@@ -65,6 +65,7 @@ export async function loadSession(db: Database, config: Config, token: string | 
       email: row.email,
       sessionHash: tokenHash,
       mustChangePassword: row.must_change_password,
+      teamLead: row.team_lead,
     },
     pendingSecondFactor: null,
   };

@@ -99,7 +99,7 @@ export async function checkPassword(ctx: RequestContext, emailInput: string, pas
 export async function auditSignIn(tx: Queryable, ctx: RequestContext, user: StaffCredentials, step: string): Promise<void> {
   await audit(tx, {
     requestId: ctx.requestId,
-    actor: { userId: user.id, tenantId: user.tenantId, organisationId: user.organisationId, role: user.role, name: '', email: user.email, sessionHash: '', mustChangePassword: false },
+    actor: { userId: user.id, tenantId: user.tenantId, organisationId: user.organisationId, role: user.role, name: '', email: user.email, sessionHash: '', mustChangePassword: false, teamLead: false },
   }, { action: 'sign_in', outcome: 'success', recordType: 'staff_user', recordId: user.id, detail: { step } });
 }
 
