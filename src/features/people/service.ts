@@ -3,10 +3,12 @@
 // transaction; a refused or missing record answers "not found" and is audited as denied.
 import type { Queryable } from '../../db/database.ts';
 import { audit } from '../../platform/audit.ts';
-import { PERSON_ROLES, personAccessBasis, requireRole } from '../../platform/access.ts';
+import { PERSON_ROLES, personAccessBasis, personGrants, reachablePeopleCondition, requireRole } from '../../platform/access.ts';
 import type { StaffContext } from '../../platform/context.ts';
 import { AppError, invalid, notFound, type FieldError } from '../../platform/errors.ts';
 import { parsePostcode } from '../../domain/postcode.ts';
+import { contactPreferencesFrom, type ContactPreferences } from '../../domain/contact-preferences.ts';
+import { OFFER_LEVELS, scoreMatch, type MatchInput } from '../../domain/person-match.ts';
 
 export interface Person {
   id: string;
@@ -24,6 +26,13 @@ export interface Person {
   email: string | null;
   responsibleOrganisationId: string | null;
   responsibleOrganisationName: string | null;
+  /** needs (taxonomy term ids), asked once and kept with the person */
+  needs: string[];
+  contactPreferences: ContactPreferences;
+  gpOrganisationId: string | null;
+  gpPracticeName: string | null;
+  /** null: not asked yet */
+  consentGpShare: boolean | null;
   version: number;
   updatedAt: Date;
 }
@@ -31,17 +40,21 @@ export interface Person {
 const PERSON_COLUMNS = `
   p.id, p.tenant_id, p.nhs_number, p.given_name, p.family_name, p.date_of_birth, p.gender,
   p.ethnic_category, p.postcode, p.district, a.name AS area_name, p.phone, p.email,
-  p.responsible_organisation_id, o.name AS responsible_organisation_name, p.version, p.updated_at`;
+  p.responsible_organisation_id, o.name AS responsible_organisation_name, p.needs, p.contact_preferences,
+  p.gp_organisation_id, coalesce(gp.name, p.gp_practice_name) AS gp_practice_name, p.consent_gp_share, p.version, p.updated_at`;
 const PERSON_FROM = `
   people p
   LEFT JOIN areas a ON a.tenant_id = p.tenant_id AND a.id = p.area_id
-  LEFT JOIN organisations o ON o.tenant_id = p.tenant_id AND o.id = p.responsible_organisation_id`;
+  LEFT JOIN organisations o ON o.tenant_id = p.tenant_id AND o.id = p.responsible_organisation_id
+  LEFT JOIN organisations gp ON gp.tenant_id = p.tenant_id AND gp.id = p.gp_organisation_id`;
 
 type PersonRow = {
   id: string; tenant_id: string; nhs_number: string | null; given_name: string; family_name: string;
   date_of_birth: string | null; gender: string | null; ethnic_category: string | null; postcode: string | null;
   district: string | null; area_name: string | null; phone: string | null; email: string | null;
-  responsible_organisation_id: string | null; responsible_organisation_name: string | null; version: number; updated_at: Date;
+  responsible_organisation_id: string | null; responsible_organisation_name: string | null; needs: string[];
+  contact_preferences: unknown; gp_organisation_id: string | null; gp_practice_name: string | null; consent_gp_share: boolean | null;
+  version: number; updated_at: Date;
 };
 
 const toPerson = (r: PersonRow): Person => ({
@@ -49,24 +62,11 @@ const toPerson = (r: PersonRow): Person => ({
   dateOfBirth: r.date_of_birth, gender: r.gender, ethnicCategory: r.ethnic_category, postcode: r.postcode,
   district: r.district, areaName: r.area_name, phone: r.phone, email: r.email,
   responsibleOrganisationId: r.responsible_organisation_id, responsibleOrganisationName: r.responsible_organisation_name,
-  version: r.version, updatedAt: r.updated_at,
+  needs: r.needs ?? [], contactPreferences: contactPreferencesFrom(r.contact_preferences), gpOrganisationId: r.gp_organisation_id,
+  gpPracticeName: r.gp_practice_name, consentGpShare: r.consent_gp_share, version: r.version, updatedAt: r.updated_at,
 });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The SQL condition (and its parameters from index `next`) for the people this actor may reach. */
-function reachCondition(ctx: StaffContext, next: number): { sql: string; params: unknown[] } {
-  switch (ctx.actor.role) {
-    case 'admin':
-    case 'triage':
-      return { sql: 'TRUE', params: [] };
-    case 'navigator':
-    case 'provider':
-      return { sql: `p.responsible_organisation_id = $${next}`, params: [ctx.actor.organisationId] };
-    case 'commissioner':
-      return { sql: 'FALSE', params: [] };
-  }
-}
 
 export const PAGE_SIZE = 20;
 /** Counting stops here: past it, the person is asked to narrow the search, not to page on. */
@@ -93,7 +93,7 @@ export async function findPeople(
       })
       .join(' AND ');
   }
-  const reach = reachCondition(ctx, params.length + 1);
+  const reach = reachablePeopleCondition(ctx.actor, params.length + 1);
   params.push(...reach.params);
   const where = `p.tenant_id = $1 AND ${match} AND ${reach.sql}`;
   const lastPage = Math.ceil(MAX_RESULTS / PAGE_SIZE);
@@ -123,16 +123,17 @@ export async function findPeople(
 }
 
 function reachBasis(ctx: StaffContext): string {
-  return ctx.actor.role === 'admin' || ctx.actor.role === 'triage' ? 'whole tenant' : 'responsible organisation';
+  return ctx.actor.role === 'admin' || ctx.actor.role === 'triage' ? 'whole tenant' : 'people the organisation is responsible for or supports';
 }
 
-async function readForAccess(tx: Queryable, ctx: StaffContext, id: string, forUpdate: boolean): Promise<Person | null> {
+async function readForAccess(tx: Queryable, ctx: StaffContext, id: string, forUpdate: boolean): Promise<(Person & { grants: { organisationId: string; basis: string }[] }) | null> {
   if (!UUID.test(id)) return null;
   const { rows } = await tx.query<PersonRow>(
     `SELECT ${PERSON_COLUMNS} FROM ${PERSON_FROM} WHERE p.tenant_id = $1 AND p.id = $2${forUpdate ? ' FOR UPDATE OF p' : ''}`,
     [ctx.actor.tenantId, id],
   );
-  return rows[0] ? toPerson(rows[0]) : null;
+  if (!rows[0]) return null;
+  return { ...toPerson(rows[0]), grants: await personGrants(tx, ctx.actor.tenantId, id) };
 }
 
 /** One person's record, or 404. The read is audited, and so is a refusal. */
@@ -145,10 +146,15 @@ export async function getPerson(ctx: StaffContext, id: string): Promise<Person> 
       action: 'read', recordType: 'person', recordId: id.slice(0, 64), personId: found && basis ? found.id : null,
       outcome: basis ? 'success' : 'denied', basis: basis ?? (found ? 'no relationship' : 'not found in tenant'),
     });
-    return basis ? found : null;
+    return basis && found ? withoutGrants(found) : null;
   });
   if (!person) throw notFound('person');
   return person;
+}
+
+function withoutGrants<T extends { grants: unknown }>(person: T): Omit<T, 'grants'> {
+  const { grants: _grants, ...rest } = person;
+  return rest;
 }
 
 export interface ContactDetailsInput {
@@ -209,7 +215,7 @@ export async function updateContactDetails(ctx: StaffContext, id: string, input:
     );
     const changed = (['phone', 'email', 'postcode'] as const).filter((k) => (current[k] ?? '') !== ({ phone: input.phone, email: input.email, postcode: postcode ?? '' })[k]);
     await audit(tx, ctx, { action: 'update', recordType: 'person', recordId: id, personId: id, outcome: 'success', basis, detail: { changed } });
-    return { kind: 'saved' as const, person: (await readForAccess(tx, ctx, id, false))! };
+    return { kind: 'saved' as const, person: withoutGrants((await readForAccess(tx, ctx, id, false))!) };
   });
   if (outcome.kind === 'missing') throw notFound('person');
   if (outcome.kind === 'stale') {
@@ -221,4 +227,161 @@ export async function updateContactDetails(ctx: StaffContext, id: string, input:
     });
   }
   return outcome.person;
+}
+
+// ---------------------------------------------------------------------------------------------
+// For other features, inside their own transactions. These do no access check of their own: the
+// caller has already decided access on the record that brings it here (a referral, an episode)
+// and writes the audit row for it.
+
+/** A person as a referral (or another record) describes them, already checked and normalised. */
+export interface PersonDetails {
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  nhsNumber: string | null;
+  /** a full, normalised postcode, or null */
+  postcode: string | null;
+  district: string | null;
+  phone: string | null;
+  email: string | null;
+  gpOrganisationId: string | null;
+  gpPracticeName: string | null;
+  contactPreferences: ContactPreferences | null;
+  consentGpShare: boolean | null;
+  needs: string[];
+}
+
+/** Creates a person record from what a referral said; returns its id. The area follows the postcode district. */
+export async function createPersonRecord(tx: Queryable, tenantId: string, details: PersonDetails): Promise<string> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO people (tenant_id, nhs_number, given_name, family_name, date_of_birth, postcode, district, area_id,
+                         phone, email, gp_organisation_id, gp_practice_name, contact_preferences, consent_gp_share, needs)
+     VALUES ($1, $2, $3, $4, $5, $6, $7,
+             (SELECT area_id FROM area_districts WHERE tenant_id = $1 AND district = $7),
+             $8, $9, $10, $11, $12, $13, $14)
+     RETURNING id`,
+    [
+      tenantId, details.nhsNumber, details.givenName, details.familyName, details.dateOfBirth, details.postcode, details.district,
+      details.phone, details.email, details.gpOrganisationId, details.gpPracticeName,
+      JSON.stringify(details.contactPreferences ?? {}), details.consentGpShare, details.needs,
+    ],
+  );
+  return rows[0]!.id;
+}
+
+/**
+ * Adds what a new referral says to a known person without losing what they told us before: needs
+ * are added to theirs; contact preferences, GP and consent are replaced only when the referral
+ * gives them; contact details fill gaps but never overwrite (a worker checks a difference with the
+ * person, on the referral's page).
+ */
+export async function addReferralDetails(tx: Queryable, tenantId: string, personId: string, details: PersonDetails): Promise<void> {
+  await tx.query(
+    `UPDATE people SET
+        needs = ARRAY(SELECT DISTINCT unnest(needs || $3::text[]) ORDER BY 1),
+        contact_preferences = CASE WHEN $4::jsonb IS NULL THEN contact_preferences ELSE $4::jsonb END,
+        gp_organisation_id = coalesce($5, gp_organisation_id),
+        gp_practice_name = coalesce($6, gp_practice_name),
+        consent_gp_share = coalesce($7, consent_gp_share),
+        nhs_number = coalesce(nhs_number, $8),
+        date_of_birth = coalesce(date_of_birth, $9),
+        phone = coalesce(phone, $10),
+        email = coalesce(email, $11),
+        postcode = coalesce(postcode, $12),
+        district = coalesce(district, $13),
+        area_id = coalesce(area_id, (SELECT area_id FROM area_districts WHERE tenant_id = $1 AND district = $13)),
+        version = version + 1, updated_at = now()
+      WHERE tenant_id = $1 AND id = $2`,
+    [
+      tenantId, personId, details.needs, details.contactPreferences ? JSON.stringify(details.contactPreferences) : null,
+      details.gpOrganisationId, details.gpPracticeName, details.consentGpShare, details.nhsNumber, details.dateOfBirth,
+      details.phone, details.email, details.postcode, details.district,
+    ],
+  );
+}
+
+/** The person with this NHS number in the tenant, if there is one. */
+export async function personIdByNhsNumber(tx: Queryable, tenantId: string, nhsNumber: string): Promise<string | null> {
+  const { rows } = await tx.query<{ id: string }>(
+    'SELECT id FROM people WHERE tenant_id = $1 AND nhs_number = $2 ORDER BY created_at LIMIT 1',
+    [tenantId, nhsNumber],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export interface MatchCandidate {
+  id: string;
+  givenName: string;
+  familyName: string;
+  dateOfBirth: string | null;
+  nhsNumber: string | null;
+  postcode: string | null;
+  level: 'certain' | 'likely' | 'possible' | 'unlikely';
+  score: number;
+  reasons: string[];
+}
+
+const dayMonthSwapped = (date: string | null): string | null => {
+  const m = date ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
+  if (!m || m[2] === m[3] || Number(m[3]) > 12) return null;
+  return `${m[1]}-${m[3]}-${m[2]}`;
+};
+
+/**
+ * People who may be the person described, best first, scored by src/domain/person-match.ts. The
+ * query looks only where an index can: same NHS number, same date of birth (or with day and month
+ * swapped), same family and given name, or same family name at the same postcode.
+ */
+export async function findLikelyMatches(tx: Queryable, tenantId: string, details: PersonDetails, limit = 5): Promise<MatchCandidate[]> {
+  const { rows } = await tx.query<{
+    id: string; given_name: string; family_name: string; date_of_birth: string | null; nhs_number: string | null;
+    postcode: string | null; phone: string | null; email: string | null;
+  }>(
+    `SELECT id, given_name, family_name, date_of_birth, nhs_number, postcode, phone, email
+       FROM people
+      WHERE tenant_id = $1 AND (
+            ($2::text IS NOT NULL AND nhs_number = $2)
+         OR date_of_birth = $3::date OR date_of_birth = $4::date
+         OR (lower(family_name) = $5 AND lower(given_name) = $6)
+         OR ($7::text IS NOT NULL AND postcode = $7 AND lower(family_name) = $5))
+      LIMIT 200`,
+    [tenantId, details.nhsNumber, details.dateOfBirth, dayMonthSwapped(details.dateOfBirth), details.familyName.toLowerCase(), details.givenName.toLowerCase(), details.postcode],
+  );
+  const referred: MatchInput = {
+    nhsNumber: details.nhsNumber, givenName: details.givenName, familyName: details.familyName, dateOfBirth: details.dateOfBirth,
+    postcode: details.postcode, phone: details.phone, email: details.email,
+  };
+  return rows
+    .map((r) => {
+      const match = scoreMatch(referred, {
+        nhsNumber: r.nhs_number, givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth,
+        postcode: r.postcode, phone: r.phone, email: r.email,
+      });
+      return {
+        id: r.id, givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth, nhsNumber: r.nhs_number,
+        postcode: r.postcode, ...match,
+      };
+    })
+    .filter((c) => (OFFER_LEVELS as readonly string[]).includes(c.level))
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .slice(0, limit);
+}
+
+/** Names the organisation responsible for the person now (at sign-up: the one giving support). */
+export async function setResponsibleOrganisation(tx: Queryable, tenantId: string, personId: string, organisationId: string | null): Promise<void> {
+  await tx.query(
+    'UPDATE people SET responsible_organisation_id = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2',
+    [tenantId, personId, organisationId],
+  );
+}
+
+/** Short facts about people for lists elsewhere (names for a queue), without an access check: the caller has one. */
+export async function personNames(tx: Queryable, tenantId: string, ids: readonly string[]): Promise<Map<string, { givenName: string; familyName: string; dateOfBirth: string | null }>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await tx.query<{ id: string; given_name: string; family_name: string; date_of_birth: string | null }>(
+    'SELECT id, given_name, family_name, date_of_birth FROM people WHERE tenant_id = $1 AND id = ANY($2::uuid[])',
+    [tenantId, ids],
+  );
+  return new Map(rows.map((r) => [r.id, { givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth }]));
 }
