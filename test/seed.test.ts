@@ -147,12 +147,13 @@ describe('reference data', () => {
     for (const s of demoSignIns()) assert.deepEqual(newPasswordProblems(DEMO_PASSWORD, s.email), [], s.email);
   });
 
-  test('demoSignIns lists one account per role and a second navigator per tenant', () => {
+  test('demoSignIns lists one account per role, a team lead and two more navigators per tenant', () => {
     const signIns = demoSignIns();
-    assert.equal(signIns.length, 12);
+    assert.equal(signIns.length, 16);
+    assert.ok(signIns.some((s) => s.email === 'referrer@kent.demo.lantern.test' && s.role === 'referrer'));
     assert.ok(signIns.some((s) => s.email === 'admin@kent.demo.lantern.test' && s.role === 'admin'));
     assert.ok(signIns.some((s) => s.email === 'navigator2@kingston.demo.lantern.test' && s.role === 'navigator'));
-    assert.deepEqual(demoSignIns(['kingston']).map((s) => s.tenant), Array(6).fill('kingston'));
+    assert.deepEqual(demoSignIns(['kingston']).map((s) => s.tenant), Array(8).fill('kingston'));
   });
 });
 
@@ -196,7 +197,7 @@ describe('seedDatabase', () => {
       messages.push(m),
     );
     assert.equal(report.people, 2 * PEOPLE);
-    assert.deepEqual(report.tenants.map((t) => [t.tenant, t.people, t.staff]), [['kent', PEOPLE, 6], ['kingston', PEOPLE, 6]]);
+    assert.deepEqual(report.tenants.map((t) => [t.tenant, t.people, t.staff]), [['kent', PEOPLE, 8], ['kingston', PEOPLE, 8]]);
     assert.ok(messages.some((m) => m.includes('5,000 of 5,000 people')), messages.join('\n'));
   });
   after(() => main.drop());
@@ -346,6 +347,8 @@ describe('seedDatabase', () => {
       assert.notEqual(byLogin('navigator')?.organisation, byLogin('navigator2')?.organisation);
       assert.equal(byLogin('provider')?.kind, 'delivery_provider');
       assert.equal(byLogin('commissioner')?.kind, 'commissioner');
+      assert.equal(byLogin('referrer')?.kind, 'gp_practice');
+      assert.equal(byLogin('navigator3')?.organisation, byLogin('navigator')?.organisation, 'a team lead has a team');
     }
     const first = rows[0];
     assert.ok(first);

@@ -184,7 +184,7 @@ async function seedTenant(
   let inserted = 0;
   await db.transaction(async (tx) => {
     await refuseExistingTenant(tx, tenant.id);
-    await tx.query('INSERT INTO tenants (id, name, created_at) VALUES ($1, $2, $3)', [tenant.id, tenant.name, setUpAt]);
+    await tx.query('INSERT INTO tenants (id, name, settings, created_at) VALUES ($1, $2, $3, $4)', [tenant.id, tenant.name, JSON.stringify(tenant.settings), setUpAt]);
     for (const area of tenant.areas) {
       await tx.query('INSERT INTO areas (tenant_id, id, name, created_at) VALUES ($1, $2, $3, $4)', [
         tenant.id, areaId(area.name), area.name, setUpAt,
@@ -197,19 +197,19 @@ async function seedTenant(
     }
     for (const o of tenant.organisations) {
       await tx.query(
-        `INSERT INTO organisations (tenant_id, id, name, kind, area_id, ods_code, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [tenant.id, organisationId(o.key), o.name, o.kind, o.area ? areaId(o.area) : null, o.odsCode ?? null, setUpAt],
+        `INSERT INTO organisations (tenant_id, id, name, kind, area_id, ods_code, referral_source, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [tenant.id, organisationId(o.key), o.name, o.kind, o.area ? areaId(o.area) : null, o.odsCode ?? null, referralSourceOf(o), setUpAt],
       );
     }
     for (const [i, s] of staff.entries()) {
       await tx.query(
         `INSERT INTO staff_users
-           (tenant_id, id, organisation_id, email, name, role, password_hash, password_changed_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+           (tenant_id, id, organisation_id, email, name, role, team_lead, password_hash, password_changed_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`,
         [
           tenant.id, random.derive(`staff/${s.login}`).uuid(), organisationId(s.organisation),
-          staffEmail(tenant.id, s.login), s.name, s.role, hashes[i], setUpAt,
+          staffEmail(tenant.id, s.login), s.name, s.role, s.teamLead ?? false, hashes[i], setUpAt,
         ],
       );
     }
@@ -477,6 +477,14 @@ class NhsNumbers {
       if (check !== null) return `${nine}${check}`;
     }
   }
+}
+
+/** The source an organisation's referrals count under: its own, or the one its kind implies. */
+function referralSourceOf(o: { kind: string; referralSource?: string }): string | null {
+  if (o.referralSource) return o.referralSource;
+  if (o.kind === 'gp_practice') return 'gp';
+  if (o.kind === 'delivery_provider') return 'delivery_network';
+  return null;
 }
 
 function organisationByKey(tenant: TenantReference, key: string) {

@@ -130,6 +130,8 @@ export interface OrganisationReference {
   /** The area (by name) where the organisation is local; none for tenant-wide organisations. */
   area?: string;
   odsCode?: string;
+  /** The source its referrals count under (GP practices: gp; delivery providers: delivery_network). */
+  referralSource?: string;
 }
 
 export interface AreaReference {
@@ -143,7 +145,7 @@ export interface AreaReference {
   districts: readonly (readonly [string, number])[];
 }
 
-export type StaffRole = 'admin' | 'triage' | 'navigator' | 'provider' | 'commissioner';
+export type StaffRole = 'admin' | 'triage' | 'navigator' | 'provider' | 'commissioner' | 'referrer';
 
 export interface StaffReference {
   /** Email local part; the address is `${login}@${tenant}.demo.lantern.test`. */
@@ -152,6 +154,8 @@ export interface StaffReference {
   name: string;
   /** Key of the staff member's organisation. */
   organisation: string;
+  /** sees the whole organisation's caseloads */
+  teamLead?: boolean;
 }
 
 export interface TenantReference {
@@ -162,6 +166,8 @@ export interface TenantReference {
   staff: readonly StaffReference[];
   /** Name pools for ethnic category L (any other Asian background), which differs most by place. */
   otherAsianNames: readonly (readonly [NamePoolName, number])[];
+  /** The tenant's settings (src/platform/tenant-settings.ts) that differ from the defaults. */
+  settings: Record<string, unknown>;
 }
 
 const DGSS = 'Dartford, Gravesham and Swanley with Swale';
@@ -273,19 +279,23 @@ export const KENT: TenantReference = {
     gp('gp-medway-1', 'Dockside Surgery', MEDWAY, 'G82941'),
     gp('gp-medway-2', 'Castle View Medical Practice', MEDWAY, 'G82942'),
     gp('gp-medway-3', 'Lordswood Family Practice', MEDWAY, 'G82943'),
-    { key: 'police', name: 'Kent Police', kind: 'referrer' },
-    { key: 'probation', name: 'Probation Service (Kent, Surrey and Sussex)', kind: 'referrer' },
-    { key: 'kmpt', name: 'Kent and Medway NHS and Social Care Partnership Trust', kind: 'referrer' },
+    { key: 'police', name: 'Kent Police', kind: 'referrer', referralSource: 'police' },
+    { key: 'probation', name: 'Probation Service (Kent, Surrey and Sussex)', kind: 'referrer', referralSource: 'probation' },
+    { key: 'kmpt', name: 'Kent and Medway NHS and Social Care Partnership Trust', kind: 'referrer', referralSource: 'secondary_mental_health' },
+    { key: 'camhs', name: 'Kent and Medway Children and Young People’s Mental Health Service (demo)', kind: 'referrer', referralSource: 'camhs' },
   ],
   staff: [
     { login: 'admin', role: 'admin', name: 'Helen Marsh', organisation: 'spa' },
     { login: 'triage', role: 'triage', name: 'Priya Chauhan', organisation: 'spa' },
-    { login: 'navigator', role: 'navigator', name: 'Tom Okafor', organisation: 'porchlight-dgss' },
+    { login: 'navigator', role: 'navigator', name: 'Tom Okafor', organisation: 'porchlight-dgss', teamLead: true },
     { login: 'navigator2', role: 'navigator', name: 'Sarah Whitfield', organisation: 'shaw-trust-west-kent' },
+    { login: 'navigator3', role: 'navigator', name: 'Grace Adeyemi', organisation: 'porchlight-dgss' },
     { login: 'provider', role: 'provider', name: 'Gareth Lewis', organisation: 'dartford-shed' },
     { login: 'commissioner', role: 'commissioner', name: 'Fiona Campbell', organisation: 'icb' },
+    { login: 'referrer', role: 'referrer', name: 'Dr Amara Nwosu', organisation: 'gp-dgss-1' },
   ],
   otherAsianNames: [['nepali', 55], ['filipino', 25], ['tamil', 20]],
+  settings: { serviceName: 'Live Well Kent', triageEmail: 'livewellkent-spa@example.org' },
 };
 
 export const KINGSTON_TENANT: TenantReference = {
@@ -323,19 +333,22 @@ export const KINGSTON_TENANT: TenantReference = {
     gp('gp-3', 'New Malden Green Medical Centre', KINGSTON, 'H84903'),
     gp('gp-4', 'Tolworth Broadway Surgery', KINGSTON, 'H84904'),
     gp('gp-5', 'Chessington Park Practice', KINGSTON, 'H84905'),
-    { key: 'police', name: 'Metropolitan Police (South West)', kind: 'referrer' },
-    { key: 'probation', name: 'Probation Service (London)', kind: 'referrer' },
-    { key: 'swlstg', name: "South West London and St George's Mental Health NHS Trust", kind: 'referrer' },
+    { key: 'police', name: 'Metropolitan Police (South West)', kind: 'referrer', referralSource: 'police' },
+    { key: 'probation', name: 'Probation Service (London)', kind: 'referrer', referralSource: 'probation' },
+    { key: 'swlstg', name: "South West London and St George's Mental Health NHS Trust", kind: 'referrer', referralSource: 'secondary_mental_health' },
   ],
   staff: [
     { login: 'admin', role: 'admin', name: 'James Holloway', organisation: 'spa' },
     { login: 'triage', role: 'triage', name: 'Min-jun Park', organisation: 'spa' },
-    { login: 'navigator', role: 'navigator', name: 'Aisha Rahman', organisation: 'mind-in-kingston' },
+    { login: 'navigator', role: 'navigator', name: 'Aisha Rahman', organisation: 'mind-in-kingston', teamLead: true },
     { login: 'navigator2', role: 'navigator', name: 'Daniel Kowalski', organisation: 'navigators' },
+    { login: 'navigator3', role: 'navigator', name: 'Leah Osei', organisation: 'mind-in-kingston' },
     { login: 'provider', role: 'provider', name: 'Chloe Bennett', organisation: 'recovery-college' },
     { login: 'commissioner', role: 'commissioner', name: 'Rajesh Patel', organisation: 'commissioner' },
+    { login: 'referrer', role: 'referrer', name: 'Dr Oliver Grant', organisation: 'gp-1' },
   ],
   otherAsianNames: [['korean', 50], ['tamil', 35], ['filipino', 15]],
+  settings: { serviceName: 'Kingston Wellbeing Service', triageEmail: 'kingston-wellbeing-spa@example.org' },
 };
 
 export const TENANTS: Record<TenantId, TenantReference> = { kent: KENT, kingston: KINGSTON_TENANT };
