@@ -24,6 +24,7 @@ import { authRoutes } from './features/auth/routes.ts';
 import { adminRoutes } from './features/admin/routes.ts';
 import { peopleRoutes } from './features/people/routes.ts';
 import { orukRoutes } from './features/directory/oruk/routes.ts';
+import { referralRoutes } from './features/referrals/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -133,6 +134,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { config });
   await app.register(peopleRoutes);
   await app.register(adminRoutes);
+  await app.register(referralRoutes);
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

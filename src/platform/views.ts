@@ -69,15 +69,44 @@ function navigationFor(actor: StaffActor | null, path: string): NavItem[] {
 
 function itemsFor(actor: StaffActor | null): NavItem[] {
   if (!actor) return [];
-  const items: NavItem[] = [];
-  if (actor.role !== 'commissioner') items.push({ href: '/people', text: 'People' });
-  if (actor.role === 'provider') items.push({ href: '/manage/listings', text: 'Your listings' });
-  if (actor.role === 'admin') {
-    items.push({ href: '/admin/directory', text: 'Directory' });
-    items.push({ href: '/admin/staff', text: 'Staff' });
-    items.push({ href: '/admin/audit', text: 'Audit log' });
+  switch (actor.role) {
+    case 'triage':
+      return [
+        { href: '/triage', text: 'Triage queue' },
+        { href: '/waiting-list', text: 'Waiting lists' },
+        { href: '/people', text: 'People' },
+        { href: '/referrals/new', text: 'New referral' },
+      ];
+    case 'navigator':
+      return [
+        { href: '/caseload', text: 'Caseload' },
+        { href: '/waiting-list', text: 'Waiting list' },
+        { href: '/people', text: 'People' },
+      ];
+    case 'provider':
+      return [
+        { href: '/prescriptions', text: 'Social prescriptions' },
+        { href: '/waiting-list', text: 'Waiting list' },
+        { href: '/people', text: 'People' },
+        { href: '/manage/listings', text: 'Your listings' },
+      ];
+    case 'referrer':
+      return [
+        { href: '/partner/referrals/new', text: 'Make a referral' },
+        { href: '/partner/referrals', text: 'Your referrals' },
+      ];
+    case 'admin':
+      return [
+        { href: '/triage', text: 'Triage queue' },
+        { href: '/people', text: 'People' },
+        { href: '/admin/directory', text: 'Directory' },
+        { href: '/admin/staff', text: 'Staff' },
+        { href: '/admin/settings', text: 'Settings' },
+        { href: '/admin/audit', text: 'Audit log' },
+      ];
+    case 'commissioner':
+      return [];
   }
-  return items;
 }
 
 declare module 'fastify' {
