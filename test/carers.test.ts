@@ -6,6 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoEmail, errorSummary, startTestApp, type TestApp, type TestClient } from './support/app.ts';
 import { grantPersonAccess } from '../src/platform/access.ts';
+import type { StaffActor, StaffContext } from '../src/platform/context.ts';
+import type { AppError } from '../src/platform/errors.ts';
+import { createViewEnvironment } from '../src/platform/views.ts';
+import { personSummarySections } from '../src/features/carers/service.ts';
 
 let t: TestApp;
 let personId = '';
@@ -248,13 +252,27 @@ describe('carers', () => {
     assert.equal(audit?.person_id, personId);
   });
 
-  test('the person’s page shows the crisis plan and carers sections', async () => {
-    const nav = await as('navigator');
-    const page = await nav.get(`/people/${personId}`);
-    assert.equal(page.statusCode, 200);
-    assert.match(page.body, /<h2 id="crisis-plan-heading">Crisis plan<\/h2>/);
-    assert.match(page.body, /<h2 id="carers-heading">Carers and sharing<\/h2>/);
-    assert.match(page.body, /Jo Smith<\/a> \(sister\)/);
+  test('the person summary sections: one call for the data, one include each, the reads audited', async () => {
+    const { rows } = await t.db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string }>(
+      'SELECT id, tenant_id, organisation_id, role, name, email FROM staff_users WHERE email = $1', [demoEmail('navigator')],
+    );
+    const u = rows[0]!;
+    const ctx: StaffContext = {
+      db: t.db, requestId: `summary-${crypto.randomUUID()}`, ip: '127.0.0.1',
+      actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: false },
+    };
+    const data = await personSummarySections(ctx, personId);
+    const env = createViewEnvironment();
+    const html = env.renderString('{% include "carers/views/_person-crisis-plan.njk" %}{% include "carers/views/_person-carers.njk" %}', data);
+    assert.match(html, /<h2 id="crisis-plan-heading">Crisis plan<\/h2>/);
+    assert.match(html, /From B, after reading A/);
+    assert.match(html, /<h2 id="carers-heading">Carers and sharing<\/h2>/);
+    assert.match(html, /Jo Smith<\/a> \(sister\)/);
+    assert.match(html, /May see or be told: <strong>Crisis plan<\/strong>/);
+    const audited = await t.db.query<{ action: string }>('SELECT action FROM audit_events WHERE request_id = $1 ORDER BY id', [ctx.requestId]);
+    assert.deepEqual(audited.rows.map((r) => r.action), ['crisis_plan.read', 'carer_link.list']);
+    const stranger = { ...ctx, actor: { ...ctx.actor, organisationId: crypto.randomUUID() } };
+    await assert.rejects(personSummarySections(stranger, personId), (error: AppError) => error.status === 404);
   });
 });
 

@@ -7,7 +7,6 @@ import { AppError } from '../../platform/errors.ts';
 import { ETHNIC_CATEGORIES } from '../../domain/ethnicity.ts';
 import { genderLabel } from '../../domain/gender.ts';
 import * as people from './service.ts';
-import { personSummarySections } from '../carers/service.ts';
 
 const EDIT = 'people/views/contact-details.njk';
 
@@ -26,7 +25,6 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     return reply.render('people/views/person.njk', {
       title: `${person.givenName} ${person.familyName}`,
       person,
-      ...(await personSummarySections(staffContext(request), person.id)),
       flash: queryParams(request).saved ? 'Contact details saved' : undefined,
       gender: genderLabel(person.gender),
       ethnicity: person.ethnicCategory ? ETHNIC_CATEGORIES[person.ethnicCategory] : undefined,
