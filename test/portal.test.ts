@@ -341,6 +341,13 @@ describe('the person’s own pages', () => {
     assert.match(stale.body, /This changed while you had the page open/);
   });
 
+  test('the audit log names the person acting on their own pages, not "not signed in"', async () => {
+    const admin = await t.signedIn(demoEmail('admin'));
+    const log = await admin.get(`/admin/audit?person=${personId}`);
+    assert.equal(log.statusCode, 200);
+    assert.match(log.body, /The person, on their own pages/);
+  });
+
   test('they can narrow what a carer sees, but widening is for their worker', async () => {
     const page = await person.get(`/my/carers/${linkId}`);
     assert.equal(page.statusCode, 200);
