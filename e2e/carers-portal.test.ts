@@ -127,6 +127,12 @@ describe('carers and the person’s own pages (browser, axe WCAG 2.2 AA)', { ski
       await visit(w.page, `${server.baseUrl}${p()}/carers/${a11y.linkId}/consent`);
       await checkFormErrors(w, 'Save consent', 'consent with errors');
     });
+    test('consent changed meanwhile', async () => {
+      await visit(w.page, `${server.baseUrl}${p()}/carers/${a11y.linkId}/consent`);
+      await w.page.getByLabel('By phone').check();
+      await server.db.query('UPDATE carer_links SET version = version + 1 WHERE id = $1', [a11y.linkId]);
+      await checkFormErrors(w, 'Save consent', 'consent changed meanwhile', 409);
+    });
     test('offer a carer’s assessment', () => check(w, `${p()}/carers/${a11y.linkId}/assessments/new`, 'offer an assessment'));
     test('offer a carer’s assessment with errors', async () => {
       await visit(w.page, `${server.baseUrl}${p()}/carers/${a11y.linkId}/assessments/new`);
@@ -134,12 +140,22 @@ describe('carers and the person’s own pages (browser, axe WCAG 2.2 AA)', { ski
       await checkFormErrors(w, 'Save', 'an assessment with errors');
     });
     test('a carer’s assessment', () => check(w, `${p()}/carers/${a11y.linkId}/assessments/${a11y.assessmentId}`, 'an assessment'));
+    test('a carer’s assessment changed meanwhile', async () => {
+      await visit(w.page, `${server.baseUrl}${p()}/carers/${a11y.linkId}/assessments/${a11y.assessmentId}`);
+      await server.db.query('UPDATE carer_assessments SET version = version + 1 WHERE id = $1', [a11y.assessmentId]);
+      await checkFormErrors(w, 'Save', 'an assessment changed meanwhile', 409);
+    });
     test('a carer’s own record', () => check(w, `/carers/${a11y.carerId}`, 'a carer’s own record'));
     test('change a carer’s details with errors', async () => {
       await check(w, `/carers/${a11y.carerId}/edit`, 'change a carer’s details');
       await w.page.getByLabel('Phone number').fill('');
       await w.page.getByLabel('Email address').fill('');
       await checkFormErrors(w, 'Save', 'a carer’s details with errors');
+    });
+    test('a carer’s details changed meanwhile', async () => {
+      await visit(w.page, `${server.baseUrl}/carers/${a11y.carerId}/edit`);
+      await server.db.query('UPDATE carers SET version = version + 1 WHERE id = $1', [a11y.carerId]);
+      await checkFormErrors(w, 'Save', 'a carer’s details changed meanwhile', 409);
     });
     test('secure links', () => check(w, `${p()}/secure-links`, 'secure links'));
     test('make a secure link, with errors', async () => {

@@ -510,14 +510,16 @@ export interface CarersSection {
   links: CarerLinkSummary[];
 }
 
-async function sections(tx: Queryable, ctx: StaffContext, person: PersonHeading, basis: string): Promise<{ crisisPlanSection: CrisisPlanSection; carersSection: CarersSection }> {
-  const tenantId = ctx.actor.tenantId;
-  const plan = await readCrisisPlan(tx, tenantId, person.id);
-  const links = await linkSummaries(tx, tenantId, person.id);
+async function readCrisisPlanSection(tx: Queryable, ctx: StaffContext, person: PersonHeading, basis: string): Promise<CrisisPlanSection> {
+  const plan = await readCrisisPlan(tx, ctx.actor.tenantId, person.id);
   await audit(tx, ctx, { action: 'crisis_plan.read', recordType: 'crisis_plan', recordId: person.id, personId: person.id, basis, outcome: 'success', detail: { exists: plan !== null, on: 'person summary' } });
+  return { personId: person.id, personName: `${person.givenName} ${person.familyName}`, plan };
+}
+
+async function readCarersSection(tx: Queryable, ctx: StaffContext, person: PersonHeading, basis: string): Promise<CarersSection> {
+  const links = await linkSummaries(tx, ctx.actor.tenantId, person.id);
   await audit(tx, ctx, { action: 'carer_link.list', recordType: 'carer_link', recordId: person.id, personId: person.id, basis, outcome: 'success', detail: { linkIds: links.map((l) => l.id), on: 'person summary' } });
-  const personName = `${person.givenName} ${person.familyName}`;
-  return { crisisPlanSection: { personId: person.id, personName, plan }, carersSection: { personId: person.id, personName, links } };
+  return { personId: person.id, personName: `${person.givenName} ${person.familyName}`, links };
 }
 
 /**
@@ -526,17 +528,20 @@ async function sections(tx: Queryable, ctx: StaffContext, person: PersonHeading,
  * spread the result into the page's data. Access is checked and each read audited.
  */
 export async function personSummarySections(ctx: StaffContext, personId: string): Promise<{ crisisPlanSection: CrisisPlanSection; carersSection: CarersSection }> {
-  return withPerson(ctx, personId, 'read', { action: 'crisis_plan.read', recordType: 'crisis_plan' }, (tx, { person, basis }) => sections(tx, ctx, person, basis));
+  return withPerson(ctx, personId, 'read', { action: 'crisis_plan.read', recordType: 'crisis_plan' }, async (tx, { person, basis }) => ({
+    crisisPlanSection: await readCrisisPlanSection(tx, ctx, person, basis),
+    carersSection: await readCarersSection(tx, ctx, person, basis),
+  }));
 }
 
 /** The crisis plan section alone (data for carers/views/_person-crisis-plan.njk as `crisisPlanSection`). Audited. */
 export async function crisisPlanSection(ctx: StaffContext, personId: string): Promise<CrisisPlanSection> {
-  return (await personSummarySections(ctx, personId)).crisisPlanSection;
+  return withPerson(ctx, personId, 'read', { action: 'crisis_plan.read', recordType: 'crisis_plan' }, (tx, { person, basis }) => readCrisisPlanSection(tx, ctx, person, basis));
 }
 
 /** The carers section alone (data for carers/views/_person-carers.njk as `carersSection`). Audited. */
 export async function carersSection(ctx: StaffContext, personId: string): Promise<CarersSection> {
-  return (await personSummarySections(ctx, personId)).carersSection;
+  return withPerson(ctx, personId, 'read', { action: 'carer_link.list', recordType: 'carer_link' }, (tx, { person, basis }) => readCarersSection(tx, ctx, person, basis));
 }
 
 // ---------------------------------------------------------------------------------------------
