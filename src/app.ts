@@ -25,6 +25,9 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { peopleRoutes } from './features/people/routes.ts';
 import { orukRoutes } from './features/directory/oruk/routes.ts';
 import { referralRoutes } from './features/referrals/routes.ts';
+import { carersRoutes } from './features/carers/routes.ts';
+import { portalRoutes } from './features/portal/routes.ts';
+import { secureLinkRoutes } from './features/portal/staff-routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -135,6 +138,10 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleRoutes);
   await app.register(adminRoutes);
   await app.register(referralRoutes);
+  await app.register(carersRoutes);
+  await app.register(secureLinkRoutes, { config });
+  // The person's and carer's own pages, with their own session: see src/features/portal/.
+  await app.register(portalRoutes, { prefix: '/my', config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

@@ -11,6 +11,7 @@ import { seedDirectory } from './seed/directory.ts';
 import { startJobRunner } from './platform/jobs.ts';
 import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
+import { deleteExpiredPortalRecords } from './features/portal/service.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
 const DEMO_SEED = 'lantern-demo';
@@ -66,7 +67,7 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   const jobs = startJobRunner(db, { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config) }, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps],
+    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords],
   });
   let closing = false;
   const shutdown = async (signal: string) => {
