@@ -26,6 +26,7 @@ import { peopleRoutes } from './features/people/routes.ts';
 import { orukRoutes } from './features/directory/oruk/routes.ts';
 import { referralRoutes } from './features/referrals/routes.ts';
 import { budgetRoutes } from './features/budgets/routes.ts';
+import { closingRoutes } from './features/episodes/closing/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -137,6 +138,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminRoutes);
   await app.register(referralRoutes);
   await app.register(budgetRoutes);
+  await app.register(closingRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

@@ -103,6 +103,8 @@ export interface BudgetPage {
   mayChange: boolean;
   /** the shown budget's period has ended, so it can be closed */
   closable: boolean;
+  /** the episode has an open budget (shown or not) */
+  hasOpenBudget: boolean;
 }
 
 const stale = (field: string): AppError =>
@@ -130,8 +132,9 @@ export async function getBudgetPage(ctx: StaffContext, episodeId: string, option
         basis, outcome: 'success', detail: { episodeId: episode.id },
       });
       const mayChange = 'basis' in episodeAccess(ctx.actor, episode, 'update') && episode.state === 'open';
+      const budgets = await episodeBudgets(tx, episode.tenantId, episode.id);
       return {
-        episode, person, budget, budgets: await episodeBudgets(tx, episode.tenantId, episode.id), mayChange,
+        episode, person, budget, budgets, mayChange, hasOpenBudget: budgets.some((b) => b.state === 'open'),
         closable: Boolean(budget && budget.state === 'open' && today >= budget.endsOn),
       };
     },
