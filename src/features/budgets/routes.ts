@@ -3,6 +3,7 @@
 // refused with field errors, or redirect back to the budget with what was done.
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { formatPence } from '../../domain/money.ts';
+import { londonDate } from '../../domain/working-days.ts';
 import { AppError } from '../../platform/errors.ts';
 import { formBody, queryParams } from '../../platform/forms.ts';
 import { requireStaff, staffContext } from '../../platform/guards.ts';
@@ -216,10 +217,16 @@ export const budgetRoutes: FastifyPluginAsync = async (app) => {
 
   // Spending against an item of the plan.
 
-  const spendingForm = (page: budgets.BudgetPage, values: Record<string, unknown>) => ({
-    template: `${VIEWS}/spending-new.njk`,
-    data: { title: `Record spending: ${personName(page)}`, ...page, base: base(page.episode.id), personName: personName(page), values },
-  });
+  const spendingForm = (page: budgets.BudgetPage, values: Record<string, unknown>) => {
+    const example = dateBoxes(londonDate(new Date()));
+    return {
+      template: `${VIEWS}/spending-new.njk`,
+      data: {
+        title: `Record spending: ${personName(page)}`, ...page, base: base(page.episode.id), personName: personName(page), values,
+        dateExample: `${example.day} ${example.month} ${example.year}`,
+      },
+    };
+  };
 
   app.get<Params>('/episodes/:id/budget/spending/new', async (request, reply) => {
     const page = await budgets.getBudgetForm(staffContext(request), request.params.id);
