@@ -28,6 +28,8 @@ import { referralRoutes } from './features/referrals/routes.ts';
 import { carersRoutes } from './features/carers/routes.ts';
 import { portalRoutes } from './features/portal/routes.ts';
 import { secureLinkRoutes } from './features/portal/staff-routes.ts';
+import { budgetRoutes } from './features/budgets/routes.ts';
+import { closingRoutes } from './features/episodes/closing/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -142,6 +144,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(secureLinkRoutes, { config });
   // The person's and carer's own pages, with their own session: see src/features/portal/.
   await app.register(portalRoutes, { prefix: '/my', config });
+  await app.register(budgetRoutes);
+  await app.register(closingRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }
