@@ -25,6 +25,9 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { peopleRoutes } from './features/people/routes.ts';
 import { orukRoutes } from './features/directory/oruk/routes.ts';
 import { referralRoutes } from './features/referrals/routes.ts';
+import { apiRoutes } from './features/referrals/api/routes.ts';
+import { apiKeyAdminRoutes } from './features/referrals/api/admin-routes.ts';
+import { settingsRoutes } from './features/admin/settings.ts';
 
 export interface AppDeps {
   config: Config;
@@ -108,7 +111,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.addHook('onRequest', async (request) => {
     const isAsset = request.url.startsWith('/assets/') || request.url === '/health';
-    request.session = isAsset
+    // The partner API is called by systems with a key, never with a person's session.
+    const sessionless = isAsset || request.url.startsWith('/api/');
+    request.session = sessionless
       ? { actor: null, pendingSecondFactor: null }
       : await loadSession(db, config, request.cookies[SESSION_COOKIE]);
     request.actor = request.session.actor;
@@ -135,6 +140,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleRoutes);
   await app.register(adminRoutes);
   await app.register(referralRoutes);
+  await app.register(settingsRoutes);
+  await app.register(apiKeyAdminRoutes);
+  await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }
