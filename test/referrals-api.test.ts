@@ -11,7 +11,9 @@ import { NEEDS_TERMS } from '../src/seed/taxonomy.ts';
 import { REFERRER_STATUS } from '../src/domain/referral-states.ts';
 import { changeState, withReferral } from '../src/features/referrals/service.ts';
 import type { StaffActor, StaffContext } from '../src/platform/context.ts';
-import { LIMITS } from '../src/features/referrals/api/request.ts';
+import { LIMITS, readReferralRequest } from '../src/features/referrals/api/request.ts';
+import { KNOWN_NEEDS } from '../src/features/referrals/api/service.ts';
+import fc from 'fast-check';
 
 let t: TestApp;
 let gp: { key: string; keyId: string; organisationId: string };
@@ -503,6 +505,47 @@ describe('following progress', () => {
 });
 
 describe('the description matches what the API does', () => {
+  test('property: every body the API accepts is valid against the documented request schema', () => {
+    const requestSchema = validatorAt('/components/schemas/ReferralRequest');
+    const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+    const name = fc.stringMatching(/^[A-Z][a-z' -]{0,30}$/);
+    const body = fc.record({
+      person: fc.record({
+        givenName: name,
+        familyName: name,
+        dateOfBirth: fc.date({ min: new Date('1900-01-02T00:00:00Z'), max: new Date('2020-01-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+        nhsNumber: maybe(fc.constantFrom('9434765919', '943 476 5919', '943-476-5919')),
+        postcode: maybe(fc.constantFrom('ME4 4QF', 'me44qf', 'DA1 1AA')),
+        phone: maybe(fc.constantFrom('07700 900982', '+447700900982', '01632 960 001')),
+        email: maybe(fc.constantFrom('sam@example.com', 'Sam.Taylor@Example.org')),
+        gpPracticeName: maybe(fc.string({ maxLength: 50 })),
+        gpPracticeOdsCode: maybe(fc.stringMatching(/^[A-Za-z0-9]{3,10}$/)),
+      }, { requiredKeys: ['givenName', 'familyName', 'dateOfBirth'] }),
+      contactPreferences: fc.record({
+        call: fc.boolean(), voicemail: fc.boolean(), text: fc.boolean(), email: fc.boolean(), letter: fc.boolean(),
+        times: maybe(fc.string({ maxLength: 50 })), notes: maybe(fc.string({ maxLength: 50 })),
+      }, { requiredKeys: [] }),
+      consent: fc.record({ personAgrees: fc.constant(true), gpShare: maybe(fc.boolean()) }, { requiredKeys: ['personAgrees'] }),
+      reason: fc.string({ minLength: 1, maxLength: 200 }),
+      needs: fc.subarray([...KNOWN_NEEDS]),
+      urgency: fc.constantFrom('urgent', 'routine'),
+      crisis: fc.boolean(),
+      referrer: fc.record({
+        name: fc.string({ minLength: 1, maxLength: 50 }),
+        role: maybe(fc.string({ maxLength: 50 })),
+        email: maybe(fc.constantFrom('alex@example.org')),
+        phone: maybe(fc.constantFrom('01632 960 001')),
+      }, { requiredKeys: ['name'] }),
+    }, { requiredKeys: ['person', 'consent', 'reason', 'referrer'] });
+    let accepted = 0;
+    fc.assert(fc.property(body, (b) => {
+      if (!readReferralRequest(b, { today: '2026-03-02', needs: KNOWN_NEEDS }).ok) return;
+      accepted++;
+      assert.ok(requestSchema(b), `${JSON.stringify(b)}\n${JSON.stringify(requestSchema.errors)}`);
+    }), { numRuns: 500 });
+    assert.ok(accepted > 50, `${accepted} accepted bodies checked`);
+  });
+
   test('a body the API accepts is valid against the documented request schema, and the documented example is accepted', async () => {
     const requestSchema = validatorAt('/components/schemas/ReferralRequest');
     for (const body of [referralBody(), referralBody({ crisis: true, urgency: 'urgent', needs: [] })]) {

@@ -369,7 +369,10 @@ function buildDocument(): Json {
             phone: nullable('string', { description: 'A UK phone number, like 07700 900982' }),
             email: nullable('string', { format: 'email', maxLength: 254 }),
             gpPracticeName: nullable('string', { maxLength: LIMITS.gpPracticeName }),
-            gpPracticeOdsCode: nullable('string', { pattern: '^[A-Za-z0-9]{3,10}$', description: 'The GP practice’s ODS code, like G82001' }),
+            gpPracticeOdsCode: nullable('string', {
+              pattern: '^[A-Za-z0-9]{3,10}$',
+              description: 'The GP practice’s ODS code, like G82001. A practice in the service’s area is linked by it (this also tells the service the person’s GP is in its area); any other is kept with the name for triage to read.',
+            }),
           },
         },
         ContactPreferences: {
