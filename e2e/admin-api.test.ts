@@ -98,6 +98,29 @@ describe('API keys and settings (browser, axe WCAG 2.2 AA)', { skip: browserSkip
     w.assertNoProblems('after saving settings');
   });
 
+  // WCAG 1.4.10 (reflow): at 320 CSS pixels wide nothing but a data table's own box scrolls sideways.
+  test('at 320 pixels wide nothing scrolls sideways, the new key included', async () => {
+    const narrow = await openPage(browser, { viewport: { width: 320, height: 640 } });
+    try {
+      const { page } = narrow;
+      await signIn(page, server.baseUrl, demoEmail('admin'), DEMO_PASSWORD);
+      const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      for (const path of ['/admin/api-keys', '/admin/api-keys/new', '/admin/settings']) {
+        await visit(page, server.baseUrl + path);
+        assert.equal(await overflow(), 0, `${path} scrolls sideways at 320px wide`);
+      }
+      await visit(page, `${server.baseUrl}/admin/api-keys/new`);
+      await page.getByLabel('Organisation').selectOption({ label: 'Probation Service (Kent, Surrey and Sussex) (Probation)' });
+      await page.getByLabel('Name of the key').fill('nDelius');
+      await clickAndWait(page, page.getByRole('button', { name: 'Make key' }));
+      await page.getByTestId('api-key').waitFor();
+      assert.equal(await overflow(), 0, 'the new key wraps rather than scrolling sideways');
+      narrow.assertNoProblems('at 320px wide');
+    } finally {
+      await narrow.context.close();
+    }
+  });
+
   test('with JavaScript off, an administrator makes a key, the partner uses it, and revoking it stops it at once', async () => {
     const off = await openPage(browser, { javaScriptEnabled: false });
     try {

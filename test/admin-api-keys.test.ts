@@ -21,7 +21,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const KEY = /<code class="lantern-break-anywhere" data-testid="api-key">(lantern_live_[A-Za-z0-9_-]{43})<\/code>/;
+const KEY = /<code class="lantern-wrap-anywhere" data-testid="api-key">(lantern_live_[A-Za-z0-9_-]{43})<\/code>/;
 
 async function makeKey(organisation: string, name: string): Promise<{ key: string; id: string }> {
   const response = await admin.submit('/admin/api-keys/new', { organisation, name });

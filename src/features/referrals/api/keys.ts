@@ -126,6 +126,20 @@ export async function keyOrganisations(ctx: StaffContext): Promise<KeyOrganisati
 
 export async function listApiKeys(ctx: StaffContext): Promise<ApiKeySummary[]> {
   requireRole(ctx.actor, ['admin']);
+  return readKeys(ctx, null);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function getApiKey(ctx: StaffContext, id: string): Promise<ApiKeySummary> {
+  requireRole(ctx.actor, ['admin']);
+  const key = UUID.test(id) ? (await readKeys(ctx, id))[0] : undefined;
+  if (!key) throw notFound('API key');
+  return key;
+}
+
+/** The tenant's keys (or one of them), working keys first, by organisation and name. */
+async function readKeys(ctx: StaffContext, id: string | null): Promise<ApiKeySummary[]> {
   const { rows } = await ctx.db.query<{
     id: string; organisation_id: string; organisation_name: string; referral_source: ReferralSource | null; name: string; prefix: string;
     created_at: Date; created_by_name: string | null; last_used_at: Date | null; revoked_at: Date | null; revoked_by_name: string | null;
@@ -136,24 +150,15 @@ export async function listApiKeys(ctx: StaffContext): Promise<ApiKeySummary[]> {
        JOIN organisations o ON o.tenant_id = k.tenant_id AND o.id = k.organisation_id
        LEFT JOIN staff_users c ON c.tenant_id = k.tenant_id AND c.id = k.created_by
        LEFT JOIN staff_users r ON r.tenant_id = k.tenant_id AND r.id = k.revoked_by
-      WHERE k.tenant_id = $1
+      WHERE k.tenant_id = $1 AND ($2::uuid IS NULL OR k.id = $2::uuid)
       ORDER BY k.revoked_at IS NOT NULL, o.name, lower(k.name), k.created_at DESC`,
-    [ctx.actor.tenantId],
+    [ctx.actor.tenantId, id],
   );
   return rows.map((r) => ({
     id: r.id, organisationId: r.organisation_id, organisationName: r.organisation_name,
     sourceName: SOURCE_NAMES[r.referral_source ?? 'other'], name: r.name, prefix: r.prefix, createdAt: r.created_at,
     createdByName: r.created_by_name, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at, revokedByName: r.revoked_by_name,
   }));
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export async function getApiKey(ctx: StaffContext, id: string): Promise<ApiKeySummary> {
-  requireRole(ctx.actor, ['admin']);
-  const key = UUID.test(id) ? (await listApiKeys(ctx)).find((k) => k.id === id.toLowerCase()) : undefined;
-  if (!key) throw notFound('API key');
-  return key;
 }
 
 /**

@@ -3,7 +3,7 @@
 // Every call that touches a referral writes an audit row as the organisation (role 'api', with
 // the key's id), in the same transaction as the read.
 import { submitReferral } from '../service.ts';
-import type { Referral, ReferralSource, ReferralSubmission } from '../model.ts';
+import type { CloseReason, Referral, ReferralSource, ReferralSubmission } from '../model.ts';
 import { REFERRER_STATUS, UNABLE_REASONS, type ReferralState } from '../../../domain/referral-states.ts';
 import { normaliseReferenceCode } from '../../../domain/reference-code.ts';
 import { londonDate } from '../../../domain/working-days.ts';
@@ -11,7 +11,6 @@ import { audit } from '../../../platform/audit.ts';
 import type { ApiClient, RequestContext } from '../../../platform/context.ts';
 import { AppError, invalid, notFound } from '../../../platform/errors.ts';
 import { NEEDS_TERMS } from '../../../seed/taxonomy.ts';
-import type { CloseReason } from '../model.ts';
 import {
   encodeCursor, IDEMPOTENCY_HEADER, readIdempotencyKey, readListQuery, readReferralRequest, type ListQuery,
 } from './request.ts';
