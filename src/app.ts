@@ -30,6 +30,9 @@ import { portalRoutes } from './features/portal/routes.ts';
 import { secureLinkRoutes } from './features/portal/staff-routes.ts';
 import { budgetRoutes } from './features/budgets/routes.ts';
 import { closingRoutes } from './features/episodes/closing/routes.ts';
+import { apiRoutes } from './features/referrals/api/routes.ts';
+import { apiKeyAdminRoutes } from './features/referrals/api/admin-routes.ts';
+import { settingsRoutes } from './features/admin/settings.ts';
 
 export interface AppDeps {
   config: Config;
@@ -113,7 +116,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.addHook('onRequest', async (request) => {
     const isAsset = request.url.startsWith('/assets/') || request.url === '/health';
-    request.session = isAsset
+    // The partner API is called by systems with a key, never with a person's session.
+    const sessionless = isAsset || request.url.startsWith('/api/');
+    request.session = sessionless
       ? { actor: null, pendingSecondFactor: null }
       : await loadSession(db, config, request.cookies[SESSION_COOKIE]);
     request.actor = request.session.actor;
@@ -146,6 +151,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(portalRoutes, { prefix: '/my', config });
   await app.register(budgetRoutes);
   await app.register(closingRoutes, { config });
+  await app.register(settingsRoutes);
+  await app.register(apiKeyAdminRoutes);
+  await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

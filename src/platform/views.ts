@@ -103,6 +103,7 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
         { href: '/people', text: 'People' },
         { href: '/admin/directory', text: 'Directory' },
         { href: '/admin/staff', text: 'Staff' },
+        { href: '/admin/api-keys', text: 'API keys' },
         { href: '/admin/settings', text: 'Settings' },
         { href: '/admin/audit', text: 'Audit log' },
       ];
