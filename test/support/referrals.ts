@@ -22,13 +22,16 @@ export function referralSubmission(
   preferences: Partial<ContactPreferences> = { call: true, email: true },
 ): ReferralSubmission {
   const n = crypto.randomInt(1e9);
-  const dateOfBirth = `${1950 + (n % 50)}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`;
+  // Random letters, not a shared prefix and a number: names alike enough make a likely match.
+  const familyName = Array.from({ length: 9 }, (_, i) => String.fromCharCode((i === 0 ? 65 : 97) + crypto.randomInt(26))).join('');
+  const born = new Date(Date.UTC(1950, 0, 1) + crypto.randomInt(18_000) * 86_400_000);
+  const dateOfBirth = born.toISOString().slice(0, 10);
   return {
     source: 'self',
     channel: 'web',
     referrer: { organisationId: null, userId: null, name: null, role: null, relationship: null, email: null, phone: null },
     person: {
-      givenName: 'Robin', familyName: `Waitingtest${n}`, dateOfBirth, nhsNumber: null,
+      givenName: 'Robin', familyName, dateOfBirth, nhsNumber: null,
       postcode: 'DA1 1AA', district: 'DA1', phone: `07700 900${String(n % 1000).padStart(3, '0')}`, email: `robin.${n}@example.com`,
       gpOrganisationId: null, gpPracticeName: null,
       ...person,

@@ -8,6 +8,11 @@
 ALTER TABLE referral_contact_attempts ADD COLUMN form_key uuid;
 CREATE UNIQUE INDEX referral_contact_attempts_form_key ON referral_contact_attempts (tenant_id, form_key) WHERE form_key IS NOT NULL;
 
+-- The single point of access's view of every waiting list, longest waiting first (the existing
+-- referrals_waiting index leads with the organisation, so it only serves one organisation's list).
+CREATE INDEX referrals_waiting_tenant ON referrals (tenant_id, original_received_at, id) WHERE state = 'waiting';
+-- Every waiting list by first-response deadline: those nobody has reached yet come first.
+CREATE INDEX referrals_waiting_tenant_due ON referrals (tenant_id, due_at, id) WHERE state = 'waiting' AND first_reached_at IS NULL;
 -- The single point of access filters the whole tenant's waiting lists by area.
 CREATE INDEX referrals_waiting_area ON referrals (tenant_id, area_id, original_received_at, id) WHERE state = 'waiting';
 -- An organisation's waiting list sorted by who is most overdue a contact.

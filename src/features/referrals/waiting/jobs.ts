@@ -23,6 +23,7 @@ import { enqueue, type Job, type JobHandlers } from '../../../platform/jobs.ts';
 import { queueNotification } from '../../../platform/notifications.ts';
 import { getTenantSettings } from '../../../platform/tenant-settings.ts';
 import { insertEvent, readReferral } from '../store.ts';
+import { insertReminderEvents } from './store.ts';
 import { deadlineMissedMessage, noContactReminderMessage } from './messages.ts';
 
 export const DEADLINE_ALERT = 'referral.deadline_alert';
@@ -163,6 +164,7 @@ export async function sweepNoContactReminders(
 
   const result: ReminderResult = { reminded: 0, emails: 0, untold: 0, more: due.rows.length === REMINDER_BATCH };
   const byRecipient = new Map<string, { email: string; recipients: Recipients; referrals: { reference: string; url: string }[] }>();
+  const reminded: { id: string; personId: string | null; recipients: Recipients }[] = [];
   for (const referral of due.rows) {
     let recipients: Recipients;
     let emails: string[];
@@ -186,16 +188,22 @@ export async function sweepNoContactReminders(
       entry.referrals.push({ reference: referral.reference, url: `${config.publicBaseUrl}/referrals/${referral.id}` });
       byRecipient.set(key, entry);
     }
-    const detail = { told: recipients, days };
-    await insertEvent(tx, tenantId, referral.id, {
-      actorUserId: null, kind: 'reminder', at: now, detail,
-      note: `Nobody had tried to contact them for ${days} days or more: a reminder was sent to the ${recipients}.`,
-    });
+    reminded.push({ id: referral.id, personId: referral.person_id, recipients });
+  }
+
+  if (reminded.length > 0) {
+    // One statement for the whole batch: the history of each referral says who was reminded.
+    await insertReminderEvents(tx, tenantId, now, reminded.map((r) => ({
+      referralId: r.id,
+      note: `Nobody had tried to contact them for ${days} days or more: a reminder was sent to the ${r.recipients}.`,
+      detail: { told: r.recipients, days },
+    })));
+    // The sweep read and wrote these referrals: one audit row names them all, as a list does.
     await audit(tx, ctx, {
-      action: 'referral.reminder', recordType: 'referral', recordId: referral.id, personId: referral.person_id, tenantId,
-      basis: 'no-contact reminder (system)', outcome: 'success', detail,
+      action: 'referral.reminder', recordType: 'referral', tenantId, basis: 'no-contact reminder (system)', outcome: 'success',
+      detail: { days, referralIds: reminded.map((r) => r.id), personIds: reminded.flatMap((r) => (r.personId ? [r.personId] : [])) },
     });
-    result.reminded += 1;
+    result.reminded = reminded.length;
   }
 
   const waitingListUrl = `${config.publicBaseUrl}/waiting-list?sort=contact`;

@@ -167,11 +167,13 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
   // Unable to sign up
 
   const unableView = `${VIEWS}/unable.njk`;
-  const unableData = (page: waiting.UnablePage) => ({
+  const unableData = (page: waiting.UnablePage, reason = '') => ({
     title: 'Close as unable to sign up',
     ...page,
-    reasons: Object.entries(UNABLE_REASONS).map(([value, text]) => ({ value, text })),
-    noteRequired: NOTE_REQUIRED,
+    reasonItems: Object.entries(UNABLE_REASONS).map(([value, text]) => ({
+      value, text, checked: value === reason,
+      hint: value === 'no_response' ? { text: `After at least ${page.attemptsNeeded} recorded attempts` } : NOTE_REQUIRED.includes(value as never) ? { text: 'Say why in the note' } : undefined,
+    })),
   });
 
   app.get<{ Params: { id: string } }>('/referrals/:id/unable', async (request, reply) => {
@@ -189,7 +191,7 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
     } catch (error) {
       return showAgain(reply, waiting.staleAsFormError(error as AppError, 'reason'), async (errors, stale) => {
         const page = await waiting.unablePage(ctx, request.params.id);
-        return reply.render(unableView, { ...unableData(page), errors, values: { ...form, version: stale ? page.referral.version : form.version } });
+        return reply.render(unableView, { ...unableData(page, form.reason), errors, values: { ...form, version: stale ? page.referral.version : form.version } });
       });
     }
   });
@@ -203,14 +205,14 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
     intro: 'Reopen a referral closed as unable to sign up when the person gets back in touch. It goes back on the waiting list it was on, with its original date.',
     label: 'Why are you reopening it?',
     hint: 'Like: they called back on 3 March and would like support now.',
-    button: 'Reopen referral',
+    buttonText: 'Reopen referral',
   };
   const returnText = {
     title: 'Return to the single point of access',
     intro: 'Hand this referral back when your organisation cannot support the person. The single point of access will triage it again, in order of its original deadline. Your organisation will no longer see it or the person’s record through it.',
     label: 'Why are you returning it?',
     hint: 'The single point of access reads this first. Say what you found out and what the person needs.',
-    button: 'Return referral',
+    buttonText: 'Return referral',
   };
 
   const noteRoutes = (

@@ -7,13 +7,20 @@ import type { Urgency } from '../../../domain/working-days.ts';
 export const WAITING_SORTS = ['waiting', 'contact', 'deadline'] as const;
 export type WaitingSort = (typeof WAITING_SORTS)[number];
 
-const ORDER: Record<WaitingSort, string> = {
+/**
+ * How each sort orders the list, as parts that each an index can read in order: a part's rows
+ * come before the next part's. Sorting by deadline puts those nobody has reached yet first,
+ * nearest deadline first, then everyone else, longest waiting first.
+ */
+const ORDER: Record<WaitingSort, { where: string; key: string }[]> = {
   // Longest waiting first, from the day they first asked for help.
-  waiting: 'r.original_received_at, r.id',
+  waiting: [{ where: 'TRUE', key: 'r.original_received_at' }],
   // Longest since anyone tried to contact them.
-  contact: 'coalesce(r.last_contact_at, r.original_received_at), r.id',
-  // Nearest first-response deadline of those nobody has reached; then everyone else, longest waiting.
-  deadline: '(r.first_reached_at IS NOT NULL), CASE WHEN r.first_reached_at IS NULL THEN r.due_at END, r.original_received_at, r.id',
+  contact: [{ where: 'TRUE', key: 'coalesce(r.last_contact_at, r.original_received_at)' }],
+  deadline: [
+    { where: 'r.first_reached_at IS NULL', key: 'r.due_at' },
+    { where: 'r.first_reached_at IS NOT NULL', key: 'r.original_received_at' },
+  ],
 };
 
 export interface WaitingQuery {
@@ -81,22 +88,28 @@ export async function queryWaitingList(tx: Queryable, q: WaitingQuery, cap: numb
   const total = await cappedCount(tx, where, params, cap);
   const dueParams = [...params, q.contactDueBefore.toISOString()];
   const contactDue = await cappedCount(tx, `${where} AND coalesce(r.last_contact_at, r.original_received_at) <= $${dueParams.length}`, dueParams, cap);
+  // Each part takes only the rows the page could need (offset + limit), read in index order;
+  // the page is then cut from the parts in turn.
+  const parts = ORDER[q.sort].map((part, i) =>
+    `(SELECT r.id, ${i} AS part, ${part.key} AS sort_key FROM referrals r WHERE ${where} AND ${part.where}
+       ORDER BY ${part.key}, r.id LIMIT ${q.offset + q.limit})`);
   const { rows } = await tx.query<{
     id: string; reference: string; person_id: string | null; given_name: string; family_name: string; date_of_birth: string | null;
     urgency: Urgency; crisis_flag: boolean; original_received_at: Date; due_at: Date; first_reached_at: Date | null;
     last_contact_at: Date | null; contact_attempts: number; responsible_user_id: string | null; responsible_user_name: string | null;
     routed_organisation_name: string | null; area_name: string | null;
   }>(
-    `SELECT r.id, r.reference, r.person_id, r.given_name, r.family_name, r.date_of_birth, r.urgency, r.crisis_flag,
+    `WITH page AS (
+       SELECT id, part, sort_key FROM (${parts.join(' UNION ALL ')}) AS parts
+        ORDER BY part, sort_key, id LIMIT ${q.limit} OFFSET ${q.offset})
+     SELECT r.id, r.reference, r.person_id, r.given_name, r.family_name, r.date_of_birth, r.urgency, r.crisis_flag,
             r.original_received_at, r.due_at, r.first_reached_at, r.last_contact_at, r.contact_attempts,
             r.responsible_user_id, u.name AS responsible_user_name, o.name AS routed_organisation_name, a.name AS area_name
-       FROM referrals r
+       FROM page JOIN referrals r ON r.tenant_id = $1 AND r.id = page.id
        LEFT JOIN staff_users u ON u.tenant_id = r.tenant_id AND u.id = r.responsible_user_id
        LEFT JOIN organisations o ON o.tenant_id = r.tenant_id AND o.id = r.routed_organisation_id
        LEFT JOIN areas a ON a.tenant_id = r.tenant_id AND a.id = r.area_id
-      WHERE ${where}
-      ORDER BY ${ORDER[q.sort]}
-      LIMIT ${q.limit} OFFSET ${q.offset}`,
+      ORDER BY page.part, page.sort_key, page.id`,
     params,
   );
   return {
@@ -218,4 +231,19 @@ export async function signUpByFormKey(tx: Queryable, tenantId: string, referralI
     [tenantId, referralId, formKey],
   );
   return rows.length > 0;
+}
+
+/** The no-contact reminder's events, one per referral, in one statement (a sweep may remind thousands). */
+export async function insertReminderEvents(
+  tx: Queryable,
+  tenantId: string,
+  at: Date,
+  events: { referralId: string; note: string; detail: Record<string, unknown> }[],
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO referral_events (tenant_id, referral_id, actor_user_id, kind, note, detail, at)
+     SELECT $1, e.referral_id, NULL, 'reminder', e.note, e.detail, $5
+       FROM unnest($2::uuid[], $3::text[], $4::jsonb[]) AS e (referral_id, note, detail)`,
+    [tenantId, events.map((e) => e.referralId), events.map((e) => e.note), events.map((e) => JSON.stringify(e.detail)), at.toISOString()],
+  );
 }
