@@ -53,7 +53,7 @@ async function showAgain(
   return render(formErrors(error.fields), error.code === 'stale');
 }
 
-const yes = (v: string | undefined) => v ?? '';
+const field = (v: string | undefined): string => v ?? '';
 
 export const waitingRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', requireStaff);
@@ -109,7 +109,7 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { id: string } }>('/referrals/:id/contact-attempts', async (request, reply) => {
     const ctx = staffContext(request);
     const body = formBody(request);
-    const form = { day: yes(body.day), month: yes(body.month), year: yes(body.year), time: yes(body.time), channel: yes(body.channel), outcome: yes(body.outcome), note: yes(body.note), formKey: yes(body.formKey) };
+    const form = { day: field(body.day), month: field(body.month), year: field(body.year), time: field(body.time), channel: field(body.channel), outcome: field(body.outcome), note: field(body.note), formKey: field(body.formKey) };
     try {
       await waiting.recordContactAttempt(ctx, request.params.id, form);
       return reply.redirect(`/referrals/${enc(request.params.id)}?done=contact`, 303);
@@ -148,7 +148,7 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { id: string } }>('/referrals/:id/sign-up', async (request, reply) => {
     const ctx = staffContext(request);
     const body = formBody(request);
-    const form = { worker: yes(body.worker), day: yes(body.day), month: yes(body.month), year: yes(body.year), version: yes(body.version), formKey: yes(body.formKey) };
+    const form = { worker: field(body.worker), day: field(body.day), month: field(body.month), year: field(body.year), version: field(body.version), formKey: field(body.formKey) };
     try {
       await waiting.signUp(ctx, request.params.id, form);
       return reply.redirect(`/referrals/${enc(request.params.id)}?done=signed-up`, 303);
@@ -184,7 +184,7 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
   app.post<{ Params: { id: string } }>('/referrals/:id/unable', async (request, reply) => {
     const ctx = staffContext(request);
     const body = formBody(request);
-    const form = { reason: yes(body.reason), note: yes(body.note), signposting: yes(body.signposting), version: yes(body.version) };
+    const form = { reason: field(body.reason), note: field(body.note), signposting: field(body.signposting), version: field(body.version) };
     try {
       await waiting.closeUnable(ctx, request.params.id, form);
       return reply.redirect(`/referrals/${enc(request.params.id)}?done=unable`, 303);
@@ -228,7 +228,7 @@ export const waitingRoutes: FastifyPluginAsync = async (app) => {
     app.post<{ Params: { id: string } }>(`/referrals/:id/${path}`, async (request, reply) => {
       const ctx = staffContext(request);
       const body: FormBody = formBody(request);
-      const form = { note: yes(body.note), version: yes(body.version) };
+      const form = { note: field(body.note), version: field(body.version) };
       try {
         return reply.redirect(await save(ctx, request.params.id, form), 303);
       } catch (error) {
