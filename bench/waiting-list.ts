@@ -64,6 +64,7 @@ try {
   const { rows: area } = await db.query<{ id: string }>(`SELECT id FROM areas WHERE tenant_id = 'kent' ORDER BY name LIMIT 1`);
 
   const scenarios: [string, string, string][] = [
+    ['baseline: a signed-in page with no data (your account)', navigator, '/account'],
     ['triage: every list, longest waiting', triage, '/waiting-list'],
     ['triage: every list, longest since contact', triage, '/waiting-list?sort=contact'],
     ['triage: every list, by deadline', triage, '/waiting-list?sort=deadline'],

@@ -76,18 +76,18 @@ function conditions(q: WaitingQuery): { where: string; params: unknown[] } {
   return { where: parts.join(' AND '), params };
 }
 
-/** A count that stops at `cap` + 1: "more than 1,000" is all anyone needs, and it stays fast at any size. */
-async function cappedCount(tx: Queryable, where: string, params: unknown[], cap: number): Promise<number> {
-  const { rows } = await tx.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM referrals r WHERE ${where} LIMIT ${cap + 1}) AS capped`, params);
-  return Number(rows[0]?.n ?? 0);
+/** Counts that stop at `cap` + 1: "more than 1,000" is all anyone needs, and they stay fast at any size. */
+async function cappedCounts(tx: Queryable, wheres: string[], params: unknown[], cap: number): Promise<number[]> {
+  const counts = wheres.map((where, i) => `(SELECT count(*) FROM (SELECT 1 FROM referrals r WHERE ${where} LIMIT ${cap + 1}) AS capped) AS n${i}`);
+  const { rows } = await tx.query<Record<string, number>>(`SELECT ${counts.join(', ')}`, params);
+  return wheres.map((_, i) => Number(rows[0]?.[`n${i}`] ?? 0));
 }
 
 /** One page of a waiting list, with capped counts of everyone on it and of those due a contact. */
 export async function queryWaitingList(tx: Queryable, q: WaitingQuery, cap: number): Promise<{ rows: WaitingRowData[]; total: number; contactDue: number }> {
   const { where, params } = conditions(q);
-  const total = await cappedCount(tx, where, params, cap);
   const dueParams = [...params, q.contactDueBefore.toISOString()];
-  const contactDue = await cappedCount(tx, `${where} AND coalesce(r.last_contact_at, r.original_received_at) <= $${dueParams.length}`, dueParams, cap);
+  const [total = 0, contactDue = 0] = await cappedCounts(tx, [where, `${where} AND coalesce(r.last_contact_at, r.original_received_at) <= $${dueParams.length}`], dueParams, cap);
   // Each part takes only the rows the page could need (offset + limit), read in index order;
   // the page is then cut from the parts in turn.
   const parts = ORDER[q.sort].map((part, i) =>
