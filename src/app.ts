@@ -33,6 +33,7 @@ import { closingRoutes } from './features/episodes/closing/routes.ts';
 import { apiRoutes } from './features/referrals/api/routes.ts';
 import { apiKeyAdminRoutes } from './features/referrals/api/admin-routes.ts';
 import { settingsRoutes } from './features/admin/settings.ts';
+import { waitingRoutes } from './features/referrals/waiting/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -154,6 +155,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(settingsRoutes);
   await app.register(apiKeyAdminRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1', config });
+  await app.register(waitingRoutes);
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

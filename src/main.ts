@@ -12,6 +12,7 @@ import { startJobRunner } from './platform/jobs.ts';
 import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
 import { deleteExpiredPortalRecords } from './features/portal/service.ts';
+import { scheduleNoContactReminders, waitingJobs } from './features/referrals/waiting/jobs.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
 const DEMO_SEED = 'lantern-demo';
@@ -63,11 +64,13 @@ export function describeStart(config: Config, url: string, db: Database): string
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const db = await openDatabase(config, (line) => console.log(line));
   const app = await createApp({ config, db });
-  // Background work: notification delivery and the daily directory sweep, from the jobs table.
-  const jobs = startJobRunner(db, { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config) }, {
+  // Background work from the jobs table: notification delivery, the daily directory sweep, the
+  // referral deadline alerts and the waiting lists' no-contact reminders.
+  const handlers = { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config), ...waitingJobs(config) };
+  const jobs = startJobRunner(db, handlers, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords],
+    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders],
   });
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -453,3 +453,9 @@ export async function setContactPreferences(
   });
   return 'saved';
 }
+
+/** How it is safe to contact the person, as kept on their record (the latest they told us), without an access check: the caller has one. */
+export async function contactPreferencesOf(tx: Queryable, tenantId: string, personId: string): Promise<ContactPreferences | null> {
+  const { rows } = await tx.query<{ contact_preferences: unknown }>('SELECT contact_preferences FROM people WHERE tenant_id = $1 AND id = $2', [tenantId, personId]);
+  return rows[0] ? contactPreferencesFrom(rows[0].contact_preferences) : null;
+}

@@ -26,6 +26,7 @@ import * as people from '../people/service.ts';
 import { acknowledgementMessage, crisisAlertMessage } from './messages.ts';
 import type { Referral, ReferralSubmission } from './model.ts';
 import { insertEvent, readEvents, readReferral, writeReferral, type ReferralChanges, type ReferralEvent } from './store.ts';
+import { scheduleDeadlineAlert } from './waiting/jobs.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -139,6 +140,7 @@ export async function changeState(
   const moved = transition(referral.state, action, { routed: Boolean(changes.routedOrganisationId ?? referral.routedOrganisationId), fastTrack: referral.fastTrack });
   if (!moved.ok) throw new AppError({ status: 409, code: 'invalid_transition', message: moved.message });
   const version = await writeReferral(tx, referral.tenantId, referral.id, changes, moved.to);
+  await rescheduleDeadlineAlert(tx, referral, changes);
   await insertEvent(tx, referral.tenantId, referral.id, {
     actorUserId: ctx.actor?.userId ?? null, kind: action, fromState: referral.state, toState: moved.to, note: event.note ?? null, detail: event.detail ?? null,
   });
@@ -160,6 +162,7 @@ export async function recordChange(
 ): Promise<number> {
   const { referral, basis } = access;
   const version = await writeReferral(tx, referral.tenantId, referral.id, changes);
+  await rescheduleDeadlineAlert(tx, referral, changes);
   await insertEvent(tx, referral.tenantId, referral.id, { actorUserId: ctx.actor?.userId ?? null, kind, note: event.note ?? null, detail: event.detail ?? null });
   await audit(tx, ctx, {
     action: `referral.${kind}`, recordType: 'referral', recordId: referral.id, personId: referral.personId, basis, outcome: 'success', detail: event.detail,
@@ -169,6 +172,14 @@ export async function recordChange(
 
 // ---------------------------------------------------------------------------------------------
 // Deadlines
+
+/** A new due date or urgency gets its own deadline alert (crisis and urgent referrals only). */
+async function rescheduleDeadlineAlert(tx: Queryable, referral: Referral, changes: ReferralChanges): Promise<void> {
+  if (changes.dueAt === undefined && changes.urgency === undefined) return;
+  const dueAt = changes.dueAt ? new Date(changes.dueAt as Date | string) : referral.dueAt;
+  const urgency = (changes.urgency as Urgency | undefined) ?? referral.urgency;
+  await scheduleDeadlineAlert(tx, { tenantId: referral.tenantId, id: referral.id, urgency, dueAt });
+}
 
 /** Every clock a tenant keeps, as settings. */
 export function clockSettings(settings: TenantSettings) {
@@ -344,6 +355,7 @@ async function insertSubmission(
     const alert = crisisAlertMessage({ serviceName: at.settings.serviceName, reference, receivedAt: at.receivedAt, triageUrl: `${at.baseUrl}/referrals/${id}` });
     await queueNotification(tx, { tenantId, channel: 'email', recipient: at.settings.triageEmail, ...alert, reference: `referral:${id}:crisis` });
   }
+  await scheduleDeadlineAlert(tx, { tenantId, id, urgency: at.urgency, dueAt: at.dueAt });
   return readReferral(tx, tenantId, id);
 }
 

@@ -161,13 +161,18 @@ export async function insertEvent(
   tx: Queryable,
   tenantId: string,
   referralId: string,
-  event: { actorUserId: string | null; kind: string; fromState?: ReferralState | null; toState?: ReferralState | null; note?: string | null; detail?: Record<string, unknown> | null },
+  event: {
+    actorUserId: string | null; kind: string; fromState?: ReferralState | null; toState?: ReferralState | null; note?: string | null;
+    detail?: Record<string, unknown> | null;
+    /** when it happened, if not now: a background job's clock */
+    at?: Date;
+  },
 ): Promise<void> {
   await tx.query(
-    `INSERT INTO referral_events (tenant_id, referral_id, actor_user_id, kind, from_state, to_state, note, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    `INSERT INTO referral_events (tenant_id, referral_id, actor_user_id, kind, from_state, to_state, note, detail, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::timestamptz, now()))`,
     [tenantId, referralId, event.actorUserId, event.kind, event.fromState ?? null, event.toState ?? null, event.note ?? null,
-      event.detail ? JSON.stringify(event.detail) : null],
+      event.detail ? JSON.stringify(event.detail) : null, event.at ? event.at.toISOString() : null],
   );
 }
 
