@@ -8,7 +8,7 @@ import { personWithEpisode, staffContextOf, staffMember, type SupportedPerson } 
 import { addCaseloadColumn, caseload, caseloadQueryFrom, type CaseloadPage } from '../src/features/episodes/caseload.ts';
 import { createGoal, createStep, savePlan } from '../src/features/episodes/plan.ts';
 import { recordContact } from '../src/features/episodes/contacts.ts';
-import { datePartsFrom, NO_DATE } from '../src/features/episodes/fields.ts';
+import { datePartsFrom } from '../src/features/episodes/fields.ts';
 import { saveRisk } from '../src/features/people/risk.ts';
 import { isReviewDueThisWeek, isSomethingOverdue } from '../src/domain/caseload-due.ts';
 import { londonDate } from '../src/domain/working-days.ts';
