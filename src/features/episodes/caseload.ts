@@ -10,7 +10,8 @@
 import type { Queryable, Transaction } from '../../db/database.ts';
 import { endOfWeek, whatIsDue, type DueItem } from '../../domain/caseload-due.ts';
 import { isRiskFlag, normaliseRiskFlags, RISK_FLAG_NAMES, RISK_FLAGS, type RiskFlag } from '../../domain/risk-flags.ts';
-import { londonDate } from '../../domain/working-days.ts';
+import { londonDate, startOfLondonDay } from '../../domain/working-days.ts';
+import { addDays } from '../../domain/calendar-date.ts';
 import { audit } from '../../platform/audit.ts';
 import { requireRole } from '../../platform/access.ts';
 import type { StaffContext } from '../../platform/context.ts';
@@ -158,19 +159,22 @@ class Params {
 
 // The same rules as src/domain/caseload-due.ts (isSomethingOverdue, isReviewDueThisWeek), held to
 // them by tests: a date before today is overdue; contact is overdue when the last one (or the
-// start of support) is on a UK date before today minus the tenant's number of days.
+// start of support) is on a UK date before today minus the tenant's number of days, which is to
+// say before the instant that UK date begins.
 const overdueSql = (p: Params, today: string, days: number) => `(least(s.plan_review_on, s.goal_review_on, s.step_due_on) < ${p.add(today)}::date
-  OR (coalesce(s.last_contact_at, e.started_at) AT TIME ZONE 'Europe/London')::date < ${p.add(today)}::date - ${p.add(days)}::int)`;
+  OR coalesce(s.last_contact_at, e.started_at) < ${p.add(startOfLondonDay(addDays(today, -days)).toISOString())}::timestamptz)`;
 const reviewWeekSql = (p: Params, weekEnd: string) => `least(s.plan_review_on, s.goal_review_on) <= ${p.add(weekEnd)}::date`;
 const FLAGGED_SQL = 'coalesce(cardinality(r.flags), 0) > 0';
 
-// The caseload reads the person's name and risk flags with the episode: a join, because sorting
-// by name or risk across an organisation cannot be done a page at a time any other way.
-const FROM_SQL = `
+// Counting needs only the episode, its summary and the person's risk flags; the page of rows also
+// reads the person's name, in a join, because sorting an organisation's caseload by name cannot
+// be done a page at a time any other way.
+const COUNT_FROM_SQL = `
   FROM episodes e
-  JOIN people p ON p.tenant_id = e.tenant_id AND p.id = e.person_id
   LEFT JOIN person_risks r ON r.tenant_id = e.tenant_id AND r.person_id = e.person_id
   LEFT JOIN episode_summaries s ON s.tenant_id = e.tenant_id AND s.episode_id = e.id`;
+const ROWS_FROM_SQL = `${COUNT_FROM_SQL}
+  JOIN people p ON p.tenant_id = e.tenant_id AND p.id = e.person_id`;
 
 /**
  * The caseload page for the signed-in navigator or provider worker: their own people, or with
@@ -209,7 +213,7 @@ export async function caseload(ctx: StaffContext, query: CaseloadQuery, clock: C
               count(*) FILTER (WHERE flagged) AS flagged
          FROM (SELECT coalesce(${overdueSql(cp, today, days)}, false) AS overdue, coalesce(${reviewWeekSql(cp, weekEnd)}, false) AS review_week,
                       ${FLAGGED_SQL} AS flagged
-                 ${FROM_SQL} ${scope(cp)} LIMIT ${COUNT_CAP + 1}) AS capped`,
+                 ${COUNT_FROM_SQL} ${scope(cp)} LIMIT ${COUNT_CAP + 1}) AS capped`,
       cp.values,
     );
     const c = counted.rows[0]!;
@@ -220,7 +224,7 @@ export async function caseload(ctx: StaffContext, query: CaseloadQuery, clock: C
 
     const mp = new Params();
     const matched = anyFilter
-      ? Number((await tx.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${FROM_SQL} ${filtered(mp)} LIMIT ${COUNT_CAP + 1}) AS capped`, mp.values)).rows[0]!.n)
+      ? Number((await tx.query<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 ${COUNT_FROM_SQL} ${filtered(mp)} LIMIT ${COUNT_CAP + 1}) AS capped`, mp.values)).rows[0]!.n)
       : Number(c.total);
     const more = matched > COUNT_CAP;
     const matching = Math.min(matched, COUNT_CAP);
@@ -235,7 +239,7 @@ export async function caseload(ctx: StaffContext, query: CaseloadQuery, clock: C
     }>(
       `SELECT e.id, e.person_id, e.worker_id, w.name AS worker_name, e.started_at, p.given_name, p.family_name, p.date_of_birth,
               coalesce(r.flags, '{}') AS flags, s.plan_review_on, s.goal_review_on, s.step_due_on, s.last_contact_at
-         ${FROM_SQL}
+         ${ROWS_FROM_SQL}
          LEFT JOIN staff_users w ON w.tenant_id = e.tenant_id AND w.id = e.worker_id
          ${filtered(rp)}
         ORDER BY ${SORT_SQL[query.sort]}
