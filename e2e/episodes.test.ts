@@ -93,6 +93,12 @@ describe('support plans in the browser', { skip: browserSkip, timeout: 600_000 }
       await w.page.getByLabel('Voicemail').check();
       await checkFormErrors(w, 'Save how they want to be contacted', 'contact preferences with errors');
     });
+    test('contact preferences after a stale save', async () => {
+      await open(`/people/${who.personId}/contact-preferences`);
+      await w.page.getByLabel('Text message').check();
+      await server.db.query('UPDATE people SET version = version + 1 WHERE id = $1', [who.personId]);
+      await checkFormErrors(w, 'Save how they want to be contacted', 'contact preferences after a stale save', 409);
+    });
     test('the support plan', async () => {
       await check(e(), 'the episode and its plan');
       await screenshot(w.page, 'episode');
@@ -145,6 +151,12 @@ describe('support plans in the browser', { skip: browserSkip, timeout: 600_000 }
       await open(`${g()}/steps/${stepId}`);
       await byId('description').fill('');
       await checkFormErrors(w, 'Save the step', 'change a step with errors');
+    });
+    test('change a step after a stale save', async () => {
+      await open(`${g()}/steps/${stepId}`);
+      await byId('description').fill('Ask the secretary about a half plot');
+      await server.db.query('UPDATE goal_steps SET version = version + 1 WHERE id = $1', [stepId]);
+      await checkFormErrors(w, 'Save the step', 'change a step after a stale save', 409);
     });
     test('a step marked done from a stale page', async () => {
       await open(g());

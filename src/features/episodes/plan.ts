@@ -7,7 +7,6 @@
 // started from; a stale save is refused with a 409 and nothing is written, so the page can show
 // what was typed beside what is saved now and the worker merges and saves deliberately.
 import type { Transaction } from '../../db/database.ts';
-import { addDays } from '../../domain/calendar-date.ts';
 import { soonest, whatIsDue, type DueItem } from '../../domain/caseload-due.ts';
 import { GOAL_STATUSES, OUTCOME_DOMAINS, RATING_MAX, RATING_MIN, STEP_OWNERS } from '../../domain/support-plan.ts';
 import { londonDate } from '../../domain/working-days.ts';
@@ -76,17 +75,19 @@ export async function getEpisodePage(ctx: StaffContext, id: string, clock: Clock
   return withEpisode(ctx, id, 'read', { action: 'episode.read' }, async (tx, access) => {
     const tenantId = ctx.actor.tenantId;
     const base = await contextOf(tx, ctx, access);
-    const [plan, goals, recentContacts, contactCount, history, risk, settings] = [
-      await readPlan(tx, tenantId, id), await readGoals(tx, tenantId, id), await readContacts(tx, tenantId, id, RECENT_CONTACTS),
-      await countContacts(tx, tenantId, id), await readStatusHistory(tx, tenantId, id, 1), await readRisk(tx, tenantId, access.episode.personId),
-      await getTenantSettings(tx, tenantId),
-    ];
+    const plan = await readPlan(tx, tenantId, id);
+    const goals = await readGoals(tx, tenantId, id);
+    const recentContacts = await readContacts(tx, tenantId, id, RECENT_CONTACTS);
+    const contactCount = await countContacts(tx, tenantId, id);
+    const status = (await readStatusHistory(tx, tenantId, id, 1))[0] ?? null;
+    const risk = await readRisk(tx, tenantId, access.episode.personId);
+    const settings = await getTenantSettings(tx, tenantId);
     const due = dueFor(access.episode, plan, goals, recentContacts[0]?.contactAt ?? null, settings.contactOverdueDays, clock);
     await audit(tx, ctx, {
       action: 'episode.read', recordType: 'episode', recordId: id, personId: access.episode.personId, basis: access.basis, outcome: 'success',
       detail: { goals: goals.map((g) => g.id), contacts: recentContacts.map((c) => c.id) },
     });
-    return { ...base, plan, goals, recentContacts, contactCount, status: history[0] ?? null, risk, due };
+    return { ...base, plan, goals, recentContacts, contactCount, status, risk, due };
   });
 }
 
@@ -391,10 +392,4 @@ const LONG = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', y
 /** "3 March 2026" for '2026-03-03'. */
 export function formatLong(date: string): string {
   return LONG.format(new Date(`${date}T12:00:00Z`));
-}
-
-/** Today and a week on, for hints. */
-export function exampleDates(clock: Clock = {}): { today: string; inAMonth: string } {
-  const today = londonDate(clock.now ?? new Date());
-  return { today, inAMonth: addDays(today, 28) };
 }

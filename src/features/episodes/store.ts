@@ -2,6 +2,7 @@
 // by tenant and by the episode (or goal) it belongs to, so an object can only be reached through
 // the episode whose access was decided (access.ts). No access checks here.
 import type { Queryable } from '../../db/database.ts';
+import { AppError } from '../../platform/errors.ts';
 import { describeStepOwner, GOAL_STATUS_NAMES, OUTCOME_DOMAIN_NAMES, summariseProgress, describeChange, type GoalStatus, type OutcomeDomain, type ProgressSummary, type StepOwner } from '../../domain/support-plan.ts';
 import { CONTACT_KIND_NAMES, MECC_TOPIC_NAMES, type ContactKind, type MeccTopic } from '../../domain/contacts.ts';
 import { ACCOMMODATION_NAMES, ACCOMMODATION_TYPES, EMPLOYMENT_STATUS_LABELS, type Accommodation, type AccommodationType, type EmploymentStatus } from '../../domain/commissioned-status.ts';
@@ -204,7 +205,9 @@ async function replayed(tx: Queryable, table: 'goals' | 'goal_steps' | 'goal_pro
     [tenantId, key],
   );
   const row = rows[0];
-  if (!row || row.parent !== parentId) throw new Error(`submission key ${key} was used for another record`);
+  if (!row || row.parent !== parentId) {
+    throw new AppError({ status: 409, code: 'submission_reused', message: 'This form was already used to save something else. Open the form again and start afresh.' });
+  }
   return row.id;
 }
 
