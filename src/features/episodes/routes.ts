@@ -12,7 +12,7 @@ import { AppError } from '../../platform/errors.ts';
 import { formBody, queryParams, type FormBody } from '../../platform/forms.ts';
 import { requireStaff, staffContext } from '../../platform/guards.ts';
 import { formErrors } from '../../platform/views.ts';
-import { caseload, caseloadQueryFrom, caseloadSearch, CASELOAD_SORTS, RISK_FILTERS } from './caseload.ts';
+import { caseload, caseloadQueryFrom, caseloadSearch, CASELOAD_PAGE_SIZE, CASELOAD_SORTS, RISK_FILTERS } from './caseload.ts';
 import { listContacts, recordContact, recordStatus, statusHistory } from './contacts.ts';
 import { datePartsFrom, datePartsOf, listOf, NO_DATE, type DateParts } from './fields.ts';
 import * as plans from './plan.ts';
@@ -114,6 +114,7 @@ export const episodeRoutes: FastifyPluginAsync = async (app) => {
       ...page,
       search,
       sortName: CASELOAD_SORTS[page.query.sort],
+      pageSize: CASELOAD_PAGE_SIZE,
       sortItems: Object.entries(CASELOAD_SORTS).map(([value, text]) => ({ value, text, selected: value === page.query.sort })),
       riskItems: RISK_FILTERS.map((r) => ({ value: r.value, text: r.text, selected: r.value === page.query.risk })),
       workerItems: [
