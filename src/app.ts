@@ -34,6 +34,7 @@ import { apiRoutes } from './features/referrals/api/routes.ts';
 import { apiKeyAdminRoutes } from './features/referrals/api/admin-routes.ts';
 import { settingsRoutes } from './features/admin/settings.ts';
 import { waitingRoutes } from './features/referrals/waiting/routes.ts';
+import { episodeRoutes } from './features/episodes/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -156,6 +157,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(apiKeyAdminRoutes);
   await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(waitingRoutes);
+  await app.register(episodeRoutes);
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

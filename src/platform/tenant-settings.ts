@@ -30,6 +30,8 @@ export interface TenantSettings {
   prescriptionChaseDays: number;
   /** A discharged person can come back by the fast route within this many months. */
   comeBackMonths: number;
+  /** The caseload shows contact as overdue when someone supported has had none for more than this many days. */
+  contactOverdueDays: number;
 }
 
 export const DEFAULT_SETTINGS: TenantSettings = {
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: TenantSettings = {
   triageEmail: null,
   prescriptionChaseDays: 5,
   comeBackMonths: 12,
+  contactOverdueDays: 14,
 };
 
 type NumberKey = { [K in keyof TenantSettings]: TenantSettings[K] extends number ? K : never }[keyof TenantSettings];
@@ -57,6 +60,7 @@ export const NUMBER_SETTINGS: Record<NumberKey, { label: string; hint: string; m
   contactAttemptsBeforeClosing: { label: 'Attempts to make contact before closing as “no response”', hint: 'Like 3', min: 1, max: 20 },
   prescriptionChaseDays: { label: 'Chase a provider who has not answered a social prescription after (days)', hint: 'Like 5', min: 1, max: 60 },
   comeBackMonths: { label: 'People discharged can come back without joining the queue for (months)', hint: 'Like 12', min: 0, max: 60 },
+  contactOverdueDays: { label: 'Show contact as overdue on caseloads when someone supported has had none for more than (days)', hint: 'Like 14', min: 1, max: 180 },
 };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

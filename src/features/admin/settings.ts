@@ -26,6 +26,7 @@ export const SETTING_EFFECTS: Readonly<Record<Key, string>> = {
   contactAttemptsBeforeClosing: 'A referral can be closed as “no response” only after this many recorded attempts to contact the person.',
   triageEmail: 'Lantern emails this inbox straight away when a crisis referral arrives, with the reference and a link but no personal details. Leave it empty to send no emails: crisis referrals still go to the top of the queue.',
   prescriptionChaseDays: 'A provider that has not accepted or declined a social prescription is reminded after this many days.',
+  contactOverdueDays: 'On a navigator’s caseload, someone with no recorded contact for this long is marked “contact overdue”.',
   comeBackMonths: 'People discharged within this time can come back by a fast route that skips the triage queue. Enter 0 for everyone to go through triage again.',
 };
 
@@ -37,7 +38,7 @@ const SECTIONS: readonly { legend: string; hint?: string; keys: readonly Key[] }
     keys: ['crisisResponseMinutes', 'urgentResponseHours', 'routineContactWorkingDays'],
   },
   { legend: 'People waiting for support', keys: ['noContactReminderDays', 'contactAttemptsBeforeClosing', 'triageEmail'] },
-  { legend: 'Support and coming back', keys: ['prescriptionChaseDays', 'comeBackMonths'] },
+  { legend: 'Support and coming back', keys: ['contactOverdueDays', 'prescriptionChaseDays', 'comeBackMonths'] },
 ];
 
 interface Field {

@@ -7,6 +7,7 @@
 // Other features: the person's summary page shows crisisPlanSection and carersSection (or both
 // at once, personSummarySections) with the partials carers/views/_person-crisis-plan.njk and
 // carers/views/_person-carers.njk; carersWhoMay answers "which carers may be told about this?".
+import { addPersonSection } from '../people/sections.ts';
 import type { Queryable, Transaction } from '../../db/database.ts';
 import {
   describeScope, normaliseScope, scopeChange, type ConsentMethod, type ConsentScope, type ScopeChange,
@@ -521,6 +522,11 @@ async function readCarersSection(tx: Queryable, ctx: StaffContext, person: Perso
   await audit(tx, ctx, { action: 'carer_link.list', recordType: 'carer_link', recordId: person.id, personId: person.id, basis, outcome: 'success', detail: { linkIds: links.map((l) => l.id), on: 'person summary' } });
   return { personId: person.id, personName: `${person.givenName} ${person.familyName}`, links };
 }
+
+// The person's summary page (src/features/people/summary.ts) reads both sections in its own
+// transaction, after it has decided access to the person.
+addPersonSection({ key: 'crisisPlan', load: (tx, ctx, person, basis) => readCrisisPlanSection(tx, ctx, person, basis) });
+addPersonSection({ key: 'carers', load: (tx, ctx, person, basis) => readCarersSection(tx, ctx, person, basis) });
 
 /**
  * Both sections of the person's summary page in one go, for

@@ -26,6 +26,7 @@ import { getPerson, type Person } from '../people/service.ts';
 import { REFERRAL_CHANNELS, REFERRAL_SOURCES, type ReferralChannel, type ReferralSource, type ReferralSubmission } from '../referrals/model.ts';
 import { changeState, submitReferral } from '../referrals/service.ts';
 import { openEpisode } from './service.ts';
+import { carryPlanForward } from './plan.ts';
 import { lastAcknowledgedHandover } from './handover.ts';
 import { comeBackMessage } from './closing/messages.ts';
 import { isUuid, organisationWorkers, readPersonEpisodes, type Episode, type Worker } from './with-episode.ts';
@@ -264,6 +265,7 @@ async function bringBack(
     tenantId: person.tenantId, personId: person.id, referralId: referral.id, organisationId: status.last.organisationId,
     workerId: input.workerId, previousEpisodeId: status.last.id, basis: options.basis,
   });
+  await carryPlanForward(tx, person.tenantId, status.last.id, episodeId, ctx.actor.userId);
   const now = new Date();
   await changeState(tx, ctx, { referral, basis: options.basis }, 'sign_up', {
     routedOrganisationId: status.last.organisationId, responsibleUserId: input.workerId, signedUpAt: now, firstReachedAt: now, episodeId,

@@ -12,7 +12,7 @@
 import { parseDateParts, parseText } from '../../domain/person-fields.ts';
 import { comeBackUntil } from '../../domain/come-back.ts';
 import { londonDate } from '../../domain/working-days.ts';
-import type { Queryable } from '../../db/database.ts';
+import type { Transaction } from '../../db/database.ts';
 import { endPersonAccess } from '../../platform/access.ts';
 import { audit } from '../../platform/audit.ts';
 import type { StaffContext } from '../../platform/context.ts';
@@ -22,6 +22,7 @@ import { formatDate } from '../../platform/views.ts';
 import { formatPence } from '../../domain/money.ts';
 import { closeBudgetAtDischarge, openBudgetFacts } from '../budgets/service.ts';
 import { cancelHandoverAtDischarge, pendingHandover } from './handover.ts';
+import { goalsStillOpen } from './plan.ts';
 import { episodeAccess, withEpisode, type Episode, type EpisodeAccess } from './with-episode.ts';
 
 export const DISCHARGE_REASONS = {
@@ -58,7 +59,7 @@ export interface OpenWork {
 }
 
 /** Reports what is open of one kind, inside the discharge page's transaction (the caller has checked access). */
-export type OpenWorkSource = (tx: Queryable, episode: Episode) => Promise<OpenWork | null>;
+export type OpenWorkSource = (tx: Transaction, episode: Episode) => Promise<OpenWork | null>;
 
 const pendingHandoverWork: OpenWorkSource = async (tx, episode) => {
   const handover = await pendingHandover(tx, episode.tenantId, episode.id);
@@ -87,9 +88,20 @@ const openBudgetWork: OpenWorkSource = async (tx, episode) => {
  * add their own source here (open goals; prescriptions not yet completed or ended), each a
  * function of (tx, episode) that reads its own tables.
  */
-export const OPEN_WORK: OpenWorkSource[] = [pendingHandoverWork, openBudgetWork];
+const openGoalsWork: OpenWorkSource = async (tx, episode) => {
+  const goals = await goalsStillOpen(tx, episode.tenantId, episode.id);
+  return goals.length
+    ? {
+      heading: goals.length === 1 ? 'A goal is still being worked on' : `${goals.length} goals are still being worked on`,
+      items: goals.map((g) => ({ text: `“${g.description}”`, href: `/episodes/${episode.id}/goals/${g.id}` })),
+      onDischarge: 'They stay as they are in the plan. Mark each achieved or stopped first if that is what happened.',
+    }
+    : null;
+};
 
-async function openWork(tx: Queryable, episode: Episode): Promise<OpenWork[]> {
+export const OPEN_WORK: OpenWorkSource[] = [pendingHandoverWork, openBudgetWork, openGoalsWork];
+
+async function openWork(tx: Transaction, episode: Episode): Promise<OpenWork[]> {
   const found: OpenWork[] = [];
   for (const source of OPEN_WORK) {
     const work = await source(tx, episode);

@@ -1,7 +1,7 @@
 // Person records: found, read and changed only by staff with a relationship to the person (see
 // platform/access.ts). Every read, search and change writes an audit row in the same
 // transaction; a refused or missing record answers "not found" and is audited as denied.
-import type { Queryable } from '../../db/database.ts';
+import type { Queryable, Transaction } from '../../db/database.ts';
 import { audit } from '../../platform/audit.ts';
 import { PERSON_ROLES, personAccessBasis, personGrants, reachablePeopleCondition, requireRole, type PersonRelationship } from '../../platform/access.ts';
 import type { RequestContext, StaffContext } from '../../platform/context.ts';
@@ -458,4 +458,104 @@ export async function setContactPreferences(
 export async function contactPreferencesOf(tx: Queryable, tenantId: string, personId: string): Promise<ContactPreferences | null> {
   const { rows } = await tx.query<{ contact_preferences: unknown }>('SELECT contact_preferences FROM people WHERE tenant_id = $1 AND id = $2', [tenantId, personId]);
   return rows[0] ? contactPreferencesFrom(rows[0].contact_preferences) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// For pages and features that read or change a person's record with other work in one transaction.
+
+export interface PersonAccess {
+  person: Person;
+  /** why access was allowed, for the audit rows the work writes */
+  basis: string;
+}
+
+/**
+ * Reads the person (locked when `purpose` is 'update'), decides access, and runs `work` in the
+ * same transaction; `work` writes its own audit rows. Not found and no relationship both answer
+ * 404, audited as denied. When `work` refuses with an AppError, what it wrote is rolled back, the
+ * refusal is audited as a failure, and the error is thrown after commit.
+ */
+export async function withPerson<T>(
+  ctx: StaffContext,
+  id: string,
+  purpose: 'read' | 'update',
+  work: (tx: Transaction, access: PersonAccess) => Promise<T>,
+  action: string = purpose,
+): Promise<T> {
+  requireRole(ctx.actor, PERSON_ROLES);
+  type Outcome = { kind: 'denied' } | { kind: 'refused'; error: AppError } | { kind: 'done'; value: T };
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
+    const found = await readForAccess(tx, ctx, id, purpose === 'update');
+    const basis = found ? personAccessBasis(ctx.actor, found, purpose) : null;
+    if (!found || !basis) {
+      await audit(tx, ctx, {
+        action, recordType: 'person', recordId: id.slice(0, 64), outcome: 'denied', basis: found ? 'no relationship' : 'not found in tenant',
+      });
+      return { kind: 'denied' };
+    }
+    await tx.query('SAVEPOINT person_work');
+    try {
+      const value = await work(tx, { person: withoutGrants(found), basis });
+      await tx.query('RELEASE SAVEPOINT person_work');
+      return { kind: 'done', value };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT person_work');
+      await audit(tx, ctx, {
+        action, recordType: 'person', recordId: found.id, personId: found.id, basis, outcome: 'failure',
+        detail: { code: error.code, message: error.message },
+      });
+      return { kind: 'refused', error };
+    }
+  });
+  if (outcome.kind === 'denied') throw notFound('person');
+  if (outcome.kind === 'refused') throw outcome.error;
+  return outcome.value;
+}
+
+export interface ContactPreferencesInput {
+  preferences: ContactPreferences;
+  /** null: not asked yet */
+  consentGpShare: boolean | null;
+  version: number;
+}
+
+export function contactPreferencesProblems(input: ContactPreferencesInput): FieldError[] {
+  const problems: FieldError[] = [];
+  if (input.preferences.voicemail && !input.preferences.call) {
+    problems.push({ field: 'methods', message: 'Select phone call as well if a voicemail is safe, or untick voicemail' });
+  }
+  if (input.preferences.times.length > 200) problems.push({ field: 'times', message: 'Best times must be 200 characters or fewer' });
+  if (input.preferences.notes.length > 500) problems.push({ field: 'notes', message: 'Anything else about contact must be 500 characters or fewer' });
+  return problems;
+}
+
+/**
+ * Records how the person wants to be contacted ("I decide how I am communicated with") and
+ * whether they agree to information being shared with their GP. Refused when someone else saved
+ * the record since this form was opened, so neither change is lost without a person deciding.
+ */
+export async function updateContactPreferences(ctx: StaffContext, id: string, input: ContactPreferencesInput): Promise<Person> {
+  const problems = contactPreferencesProblems(input);
+  if (problems.length) throw invalid(problems);
+  return withPerson(ctx, id, 'update', async (tx, { person, basis }) => {
+    if (person.version !== input.version) {
+      throw new AppError({
+        status: 409,
+        code: 'stale',
+        message: 'Someone else changed this person’s record while you were editing.',
+        fields: [{ field: 'methods', message: 'Someone else changed this person’s record while you were editing. What you chose is below but has not been saved. Check it against what is saved now, then save again.' }],
+      });
+    }
+    const before = person.contactPreferences;
+    await tx.query(
+      `UPDATE people SET contact_preferences = $3::jsonb, consent_gp_share = $4, version = version + 1, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2`,
+      [ctx.actor.tenantId, id, JSON.stringify(input.preferences), input.consentGpShare],
+    );
+    const changed = (Object.keys(before) as (keyof ContactPreferences)[]).filter((k) => before[k] !== input.preferences[k]);
+    if (person.consentGpShare !== input.consentGpShare) changed.push('consentGpShare' as keyof ContactPreferences);
+    await audit(tx, ctx, { action: 'update', recordType: 'person', recordId: id, personId: id, outcome: 'success', basis, detail: { changed, part: 'contact preferences' } });
+    return withoutGrants((await readForAccess(tx, ctx, id, false))!);
+  }, 'update');
 }

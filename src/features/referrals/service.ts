@@ -25,7 +25,7 @@ import { getTenantSettings, type TenantSettings } from '../../platform/tenant-se
 import * as people from '../people/service.ts';
 import { acknowledgementMessage, crisisAlertMessage } from './messages.ts';
 import type { Referral, ReferralSubmission } from './model.ts';
-import { insertEvent, readEvents, readReferral, writeReferral, type ReferralChanges, type ReferralEvent } from './store.ts';
+import { REFERRAL_COLUMNS, REFERRAL_FROM, insertEvent, readEvents, readReferral, toReferral, writeReferral, type ReferralChanges, type ReferralEvent, type ReferralRow } from './store.ts';
 import { scheduleDeadlineAlert } from './waiting/jobs.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -381,4 +381,32 @@ async function acknowledge(
   if (!prefs) return;
   if (s.person.email && mayMessage(prefs, 'email')) await queue('email', s.person.email);
   else if (s.person.phone && mayMessage(prefs, 'sms')) await queue('sms', s.person.phone);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A person's referrals, for their page
+
+/** Referrals listed on a person's page, newest first. */
+export const PERSON_REFERRALS_LIMIT = 20;
+
+/**
+ * The person's referrals the actor may read, newest first, in the caller's transaction (the
+ * caller has already decided access to the person). Access is decided for each referral with
+ * referralAccessBasis, and each one shown is audited as read with its basis.
+ */
+export async function referralsForPerson(tx: Queryable, ctx: StaffContext, personId: string): Promise<Referral[]> {
+  const { rows } = await tx.query<ReferralRow>(
+    `SELECT ${REFERRAL_COLUMNS} FROM ${REFERRAL_FROM}
+      WHERE r.tenant_id = $1 AND r.person_id = $2
+      ORDER BY r.received_at DESC, r.id LIMIT ${PERSON_REFERRALS_LIMIT}`,
+    [ctx.actor.tenantId, personId],
+  );
+  const shown: Referral[] = [];
+  for (const referral of rows.map(toReferral)) {
+    const basis = referralAccessBasis(ctx.actor, referral, 'read');
+    if (!basis) continue;
+    await audit(tx, ctx, { action: 'referral.read', recordType: 'referral', recordId: referral.id, personId, basis, outcome: 'success', detail: { view: 'person page' } });
+    shown.push(referral);
+  }
+  return shown;
 }

@@ -9,6 +9,8 @@
 //                  {% include "episodes/closing/views/_caseload-handovers.njk" %}
 //
 // Each checks access and writes its audit row itself.
+import type { Transaction } from '../../../db/database.ts';
+import { addPersonSection } from '../../people/sections.ts';
 import { londonDate } from '../../../domain/working-days.ts';
 import { audit } from '../../../platform/audit.ts';
 import type { StaffContext } from '../../../platform/context.ts';
@@ -69,22 +71,32 @@ export interface PersonComeBackSection {
 
 /** Whether the person can come back by the fast route, for the person page. The read is audited. */
 export async function personComeBackSection(ctx: StaffContext, personId: string, options: { today?: string } = {}): Promise<PersonComeBackSection> {
-  const today = options.today ?? londonDate(new Date());
   const person = await getPerson(ctx, personId);
-  return ctx.db.transaction(async (tx) => {
-    const settings = await getTenantSettings(tx, person.tenantId);
-    const status = comeBackStatus(await readPersonEpisodes(tx, person.tenantId, person.id), settings.comeBackMonths, today);
-    await audit(tx, ctx, {
-      action: 'come_back.read', recordType: 'person', recordId: person.id, personId: person.id, outcome: 'success',
-      basis: await basisFor(tx, ctx, person), detail: { status: status.kind, summary: true },
-    });
-    const last = status.kind === 'eligible' || status.kind === 'period_over' || status.kind === 'died' ? status.last : null;
-    return {
-      personId: person.id,
-      kind: status.kind,
-      until: status.kind === 'eligible' || status.kind === 'period_over' ? status.until : null,
-      organisationName: status.kind === 'open' ? status.episode.organisationName : (last?.organisationName ?? null),
-      mayBringBack: status.kind === 'eligible' && actorRefusal(ctx.actor, last) === null,
-    };
-  });
+  return ctx.db.transaction(async (tx) => comeBackSectionFor(tx, ctx, person, await basisFor(tx, ctx, person), options.today ?? londonDate(new Date())));
 }
+
+async function comeBackSectionFor(
+  tx: Transaction,
+  ctx: StaffContext,
+  person: { id: string; tenantId: string },
+  basis: string,
+  today: string,
+): Promise<PersonComeBackSection> {
+  const settings = await getTenantSettings(tx, person.tenantId);
+  const status = comeBackStatus(await readPersonEpisodes(tx, person.tenantId, person.id), settings.comeBackMonths, today);
+  await audit(tx, ctx, {
+    action: 'come_back.read', recordType: 'person', recordId: person.id, personId: person.id, outcome: 'success',
+    basis, detail: { status: status.kind, summary: true },
+  });
+  const last = status.kind === 'eligible' || status.kind === 'period_over' || status.kind === 'died' ? status.last : null;
+  return {
+    personId: person.id,
+    kind: status.kind,
+    until: status.kind === 'eligible' || status.kind === 'period_over' ? status.until : null,
+    organisationName: status.kind === 'open' ? status.episode.organisationName : (last?.organisationName ?? null),
+    mayBringBack: status.kind === 'eligible' && actorRefusal(ctx.actor, last) === null,
+  };
+}
+
+// The person's summary page reads this section in its own transaction, after deciding access.
+addPersonSection({ key: 'comeBack', load: (tx, ctx, person, basis) => comeBackSectionFor(tx, ctx, person, basis, londonDate(new Date())) });

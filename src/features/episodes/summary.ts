@@ -1,0 +1,64 @@
+// A person's support for their one summary page: the latest episode (open, or the most recent),
+// its plan, goals with their latest progress, recent contacts and the latest status commissioners
+// count; and their other episodes. Access is decided for each episode as on the episode's own
+// page (an organisation sees the support it gives), and each one read is audited.
+import type { Transaction } from '../../db/database.ts';
+import type { DueItem } from '../../domain/caseload-due.ts';
+import { audit } from '../../platform/audit.ts';
+import type { StaffContext } from '../../platform/context.ts';
+import { getTenantSettings } from '../../platform/tenant-settings.ts';
+import { decideEpisodeAccess, readEpisodesOfPerson, type Episode } from './access.ts';
+import { dueFor, type Clock } from './plan.ts';
+import { readContacts, readGoals, readPlan, readStatusHistory, type Contact, type Goal, type Plan, type StatusRecord } from './store.ts';
+
+export interface EpisodeDetail {
+  plan: Plan;
+  goals: Goal[];
+  recentContacts: Contact[];
+  status: StatusRecord | null;
+  due: DueItem[];
+}
+
+export interface PersonSupport {
+  /** the open episode, or else the most recent; null when they have never had support */
+  latest: { episode: Episode; canRead: boolean; canEdit: boolean; detail: EpisodeDetail | null } | null;
+  /** their other episodes, newest first */
+  others: { episode: Episode; canRead: boolean }[];
+}
+
+export const SUMMARY_CONTACTS = 3;
+
+/**
+ * The person's support, in the caller's transaction (which has decided access to the person).
+ * Details of an episode are read only when the actor may read that episode; each read is audited.
+ */
+export async function supportForPerson(tx: Transaction, ctx: StaffContext, personId: string, clock: Clock = {}): Promise<PersonSupport> {
+  const episodes = await readEpisodesOfPerson(tx, ctx.actor.tenantId, personId);
+  const latestEpisode = episodes.find((e) => e.state === 'open') ?? episodes[0];
+  if (!latestEpisode) return { latest: null, others: [] };
+  const others = episodes.filter((e) => e.id !== latestEpisode.id).map((episode) => ({ episode, canRead: decideEpisodeAccess(ctx.actor, episode, 'read').allowed }));
+  const decision = decideEpisodeAccess(ctx.actor, latestEpisode, 'read');
+  if (!decision.allowed) {
+    return { latest: { episode: latestEpisode, canRead: false, canEdit: false, detail: null }, others };
+  }
+  const tenantId = ctx.actor.tenantId;
+  const id = latestEpisode.id;
+  const plan = await readPlan(tx, tenantId, id);
+  const goals = await readGoals(tx, tenantId, id);
+  const recentContacts = await readContacts(tx, tenantId, id, SUMMARY_CONTACTS);
+  const status = (await readStatusHistory(tx, tenantId, id, 1))[0] ?? null;
+  const settings = await getTenantSettings(tx, tenantId);
+  const due = dueFor(latestEpisode, plan, goals, recentContacts[0]?.contactAt ?? null, settings.contactOverdueDays, clock);
+  await audit(tx, ctx, {
+    action: 'episode.read', recordType: 'episode', recordId: id, personId, basis: decision.basis, outcome: 'success',
+    detail: { view: 'person page', goals: goals.map((g) => g.id), contacts: recentContacts.map((c) => c.id) },
+  });
+  return {
+    latest: {
+      episode: latestEpisode, canRead: true,
+      canEdit: latestEpisode.state === 'open' && decideEpisodeAccess(ctx.actor, latestEpisode, 'update').allowed,
+      detail: { plan, goals, recentContacts, status, due },
+    },
+    others,
+  };
+}
