@@ -131,18 +131,18 @@ export function readNames(a: Answers, voice: Voice, problems: FieldError[]): { g
 }
 
 /**
- * A date of birth in three boxes (ids dob-day, dob-month, dob-year). With `allowUnknown`, ticking
- * `dobUnknown` ("I do not know their date of birth") leaves it unknown.
+ * A date of birth in three boxes (ids dob-day, dob-month, dob-year). With `unknownLabel` (the
+ * words of a "not known" box), ticking `dobUnknown` leaves it unknown.
  */
-export function readDateOfBirth(a: Answers, env: IntakeEnv, voice: Voice, problems: FieldError[], options: { allowUnknown: boolean }): string | null {
-  if (options.allowUnknown && a.dobUnknown === 'yes') return null;
+export function readDateOfBirth(a: Answers, env: IntakeEnv, voice: Voice, problems: FieldError[], options: { unknownLabel?: string }): string | null {
+  if (options.unknownLabel && a.dobUnknown === 'yes') return null;
   const parsed = parseDateParts(
     { day: a['dob-day'] ?? '', month: a['dob-month'] ?? '', year: a['dob-year'] ?? '' },
     { label: `${voice} date of birth`, today: env.today },
   );
   if (!parsed.ok) {
-    const message = !a['dob-day'] && !a['dob-month'] && !a['dob-year'] && options.allowUnknown
-      ? `Enter ${voice} date of birth, or select ‘I do not know ${voice} date of birth’`
+    const message = !a['dob-day'] && !a['dob-month'] && !a['dob-year'] && options.unknownLabel
+      ? `Enter ${voice} date of birth, or select ‘${options.unknownLabel}’`
       : parsed.message;
     problems.push({ field: `dob-${parsed.part ?? 'day'}`, message });
     return null;
@@ -172,8 +172,17 @@ export function readAddress(a: Answers, voice: Voice, problems: FieldError[]): {
 
 export const GP_CHOICES = ['list', 'other', 'unknown'] as const;
 
-/** Their GP practice: one of the tenant's (gpChoice = list, gpPractice = its id), a name typed in, or not known. */
-export function readGp(a: Answers, env: IntakeEnv, voice: Voice, problems: FieldError[]): { gpOrganisationId: string | null; gpPracticeName: string | null } {
+/**
+ * Their GP practice: one of the tenant's (gpChoice = list, gpPractice = its id), a name typed in,
+ * or not known (`unknownLabel` is that answer's words, for the message).
+ */
+export function readGp(
+  a: Answers,
+  env: IntakeEnv,
+  voice: Voice,
+  problems: FieldError[],
+  unknownLabel = 'I do not know',
+): { gpOrganisationId: string | null; gpPracticeName: string | null } {
   const none = { gpOrganisationId: null, gpPracticeName: null };
   switch (a.gpChoice) {
     case 'list': {
@@ -195,7 +204,7 @@ export function readGp(a: Answers, env: IntakeEnv, voice: Voice, problems: Field
     case 'unknown':
       return none;
     default:
-      problems.push({ field: 'gpChoice', message: `Select ${voice} GP surgery, or select ‘I do not know’` });
+      problems.push({ field: 'gpChoice', message: `Select ${voice} GP surgery, or select ‘${unknownLabel}’` });
       return none;
   }
 }

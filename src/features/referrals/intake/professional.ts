@@ -68,10 +68,10 @@ export function readProfessionalReferral(
   else if (!referrerEmail.value) problems.push({ field: 'referrerEmail', message: 'Enter your email address, so we can send you the reference' });
 
   const names = readNames(a, 'their', problems);
-  const dateOfBirth = readDateOfBirth(a, env, 'their', problems, { allowUnknown: false });
+  const dateOfBirth = readDateOfBirth(a, env, 'their', problems, {});
   const nhsNumber = readNhsNumber(a, problems);
   const address = readAddress(a, 'their', problems);
-  const gp = readGp(a, env, 'their', problems);
+  const gp = readGp(a, env, 'their', problems, 'Not known');
   const contact = readContact(a, 'their', problems, { required: false });
   const safety = readContactSafety(a, problems, { askVoicemail: false });
 

@@ -54,6 +54,9 @@ export const STEP_FIELDS: Record<SelfStep, readonly string[]> = {
 export const SELF_KEYS: readonly string[] = ['key', 'draft', 'returnTo', ...new Set(Object.values(STEP_FIELDS).flat())];
 export const SELF_MULTI: ReadonlySet<string> = new Set(['contactMethods', 'needs']);
 
+/** The carer's "not known" box on the date of birth page. */
+export const DOB_UNKNOWN = 'I do not know their date of birth';
+
 const KEY = /^web:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const isWebKey = (value: string | undefined): boolean => KEY.test(value ?? '');
 
@@ -99,7 +102,7 @@ export function stepProblems(step: SelfStep, a: Answers, env: IntakeEnv): FieldE
       readNames(a, voice, problems);
       break;
     case 'date-of-birth':
-      readDateOfBirth(a, env, voice, problems, { allowUnknown: voice === 'their' });
+      readDateOfBirth(a, env, voice, problems, { unknownLabel: voice === 'their' ? DOB_UNKNOWN : undefined });
       break;
     case 'address':
       readAddress(a, voice, problems);
@@ -213,7 +216,7 @@ export function readSelfReferral(a: Answers, env: IntakeEnv): SelfReading {
   const voice = voiceOf(a);
   const carer = forSomeoneElse(a);
   const names = readNames(a, voice, problems);
-  const dateOfBirth = readDateOfBirth(a, env, voice, problems, { allowUnknown: carer });
+  const dateOfBirth = readDateOfBirth(a, env, voice, problems, { unknownLabel: carer ? DOB_UNKNOWN : undefined });
   const address = readAddress(a, voice, problems);
   const gp = readGp(a, env, voice, problems);
   const nhsNumber = readNhsNumber(a, problems);
@@ -275,7 +278,7 @@ export function checkSections(a: Answers, env: IntakeEnv): CheckSection[] {
   const methods = listOf(a.contactMethods).filter((m) => m in CONTACT_METHOD_NAMES) as (keyof typeof CONTACT_METHOD_NAMES)[];
   const dob = a.dobUnknown === 'yes' && carer
     ? 'Not known'
-    : formatDate(readDateOfBirth(a, env, carer ? 'their' : 'your', [], { allowUnknown: carer }) ?? '') || 'Not answered';
+    : formatDate(readDateOfBirth(a, env, carer ? 'their' : 'your', [], { unknownLabel: carer ? DOB_UNKNOWN : undefined }) ?? '') || 'Not answered';
   const gp = a.gpChoice === 'list'
     ? (env.gpPractices.find((p) => p.id === a.gpPractice)?.name ?? 'Not answered')
     : a.gpChoice === 'other' ? (a.gpName ?? '') : a.gpChoice === 'unknown' ? 'I do not know' : 'Not answered';

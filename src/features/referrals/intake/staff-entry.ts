@@ -102,10 +102,10 @@ export function readStaffReferral(a: Answers, env: StaffEnv): { submission: Refe
   }
 
   const names = readNames(a, 'their', problems);
-  const dateOfBirth = readDateOfBirth(a, env, 'their', problems, { allowUnknown: true });
+  const dateOfBirth = readDateOfBirth(a, env, 'their', problems, { unknownLabel: 'Date of birth not known' });
   const nhsNumber = readNhsNumber(a, problems);
   const address = readAddress(a, 'their', problems);
-  const gp = readGp(a, env, 'their', problems);
+  const gp = readGp(a, env, 'their', problems, 'Not known');
   const contact = readContact(a, 'their', problems, { required: false });
   const safety = readContactSafety(a, problems, { askVoicemail: false });
 
