@@ -85,7 +85,11 @@ describe('the professional referral form', () => {
     assert.match(html, /id="gpChoice" name="gpChoice" type="radio" value="list" checked/);
   });
 
-  test('names every problem, linked to its input, and shows the form again with what was typed', async () => {
+  test('names every problem, linked to its input, and shows the form again with what was typed; nothing is written', async () => {
+    const written = async () => (await t.db.query<{ r: number; p: number; n: number }>(
+      'SELECT (SELECT count(*) FROM referrals) AS r, (SELECT count(*) FROM people) AS p, (SELECT count(*) FROM notifications) AS n',
+    )).rows[0];
+    const before = await written();
     const { hidden } = await openForm();
     const blank = await referrer.post('/partner/referrals/new', { ...hidden, referrerName: '', referrerEmail: '', gpChoice: '' });
     assert.equal(blank.statusCode, 400);
@@ -125,6 +129,7 @@ describe('the professional referral form', () => {
     assert.equal(inputValue(wrong.body, 'givenName'), 'Morgan');
     assert.equal(inputValue(wrong.body, 'nhsNumber'), '943 476 5918');
     assert.match(wrong.body, /name="key" value="web:/, 'the same form, with its key');
+    assert.deepEqual(await written(), before);
   });
 
   test('sends one referral, acknowledged with the reference on screen and by email', async () => {

@@ -1,4 +1,5 @@
 // Progressive enhancement only: every page works without this file.
+/* global document, MutationObserver */
 import { initAll } from '/assets/nhsuk/nhsuk-frontend.min.js';
 
 initAll();

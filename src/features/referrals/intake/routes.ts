@@ -327,10 +327,11 @@ const partnerRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { conf
   const formData = async (request: FastifyRequest, answers: Answers) => {
     const ctx = staffContext(request);
     const organisation = await intake.referrerOrganisation(ctx);
-    const env = await intake.intakeEnv(ctx.db, ctx.actor.tenantId);
+    const [env, settings] = await Promise.all([intake.intakeEnv(ctx.db, ctx.actor.tenantId), getTenantSettings(ctx.db, ctx.actor.tenantId)]);
     return {
       title: 'Make a referral',
       organisation,
+      urgentHours: settings.urgentResponseHours,
       values: answers,
       gpItems: gpItems(env, answers),
       contactItems: contactChoices(answers),
