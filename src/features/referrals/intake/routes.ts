@@ -10,9 +10,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import { CONTACT_METHOD_NAMES } from '../../../domain/contact-preferences.ts';
+import { parseEmail } from '../../../domain/person-fields.ts';
 import { REFERRER_STATUS } from '../../../domain/referral-states.ts';
-import { londonWallClock, formatTimeOfDay } from '../../../domain/uk-time.ts';
-import { AppError, notFound } from '../../../platform/errors.ts';
+import { formatTimeOfDay, londonWallClock } from '../../../domain/uk-time.ts';
+import { AppError, notFound, type FieldError } from '../../../platform/errors.ts';
 import { formBody, queryParams } from '../../../platform/forms.ts';
 import { requireStaff, staffContext } from '../../../platform/guards.ts';
 import { publicTenantOf } from '../../../platform/tenancy.ts';
@@ -23,7 +24,6 @@ import { DRAFT_DAYS, emailDraftLink, isDraftToken, loadDraft, newDraftToken, sav
 import {
   answersFrom, COMMON_NEEDS, listOf, NEED_OTHER, NEED_UNSURE, OTHER_NEEDS, type Answers, type IntakeEnv,
 } from './fields.ts';
-import { parseEmail } from '../../../domain/person-fields.ts';
 import { FORM_MULTI, PROFESSIONAL_KEYS } from './professional.ts';
 import {
   checkSections, forSomeoneElse, isSelfStep, isWebKey, nextStep, previousStep, SELF_KEYS, SELF_MULTI, STEP_FIELDS, stepProblems,
@@ -31,7 +31,6 @@ import {
 } from './self-referral.ts';
 import { STAFF_CHANNELS, STAFF_KEYS } from './staff-entry.ts';
 import * as intake from './service.ts';
-import type { FieldError } from '../../../platform/errors.ts';
 
 const VIEWS = 'referrals/intake/views';
 
@@ -157,7 +156,7 @@ async function renderStep(request: FastifyRequest, reply: FastifyReply, step: Se
   return privatePage(reply).code(view.problems?.length ? 400 : 200).render(`${VIEWS}/refer/${step}.njk`, data);
 }
 
-async function renderStart(request: FastifyRequest, reply: FastifyReply, settings: TenantSettings, key: string): Promise<FastifyReply> {
+async function renderStart(reply: FastifyReply, settings: TenantSettings, key: string): Promise<FastifyReply> {
   return privatePage(reply).render(`${VIEWS}/refer/start.njk`, {
     title: `Ask ${settings.serviceName} for support`,
     serviceName: settings.serviceName,
@@ -175,7 +174,7 @@ const publicRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
 
   app.get('/refer', async (request, reply) => {
     const { settings } = await context(request);
-    return renderStart(request, reply, settings, intake.newWebKey());
+    return renderStart(reply, settings, intake.newWebKey());
   });
 
   // A step's address opened directly (a bookmark, a refresh that became a GET) has no answers:
@@ -195,7 +194,7 @@ const publicRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
 
     if (go === 'back') {
       const previous = previousStep(step, answers);
-      if (previous === 'start') return renderStart(request, reply, view.settings, answers.key!);
+      if (previous === 'start') return renderStart(reply, view.settings, answers.key!);
       return renderStep(request, reply, previous, previous === 'check' ? without(answers, ['returnTo']) : answers, view);
     }
 
