@@ -149,6 +149,10 @@ describe('the ways in (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout:
       await cont(w);
 
       await question(w, 'What would you like help with?', (p) => p.getByLabel('Worry, stress or panic').check());
+      // Nothing here is required; its error state is a story too long to keep.
+      assert.equal(await heading(page), 'Tell us what is happening, in your own words');
+      await page.getByLabel(/Tell us what is happening/).fill('z'.repeat(4001));
+      await checkErrors(w, 'Continue', 'the your-words page (with errors)');
       await question(w, 'Tell us what is happening, in your own words', (p) => p.getByLabel(/Tell us what is happening/).fill('I have not slept properly for weeks.'), { errors: false });
       await question(w, 'Can we tell your GP about this referral?', (p) => p.getByLabel('Yes', { exact: true }).check());
 
