@@ -1,4 +1,4 @@
-// npm run bench [-- foundation | directory]: benchmarks over real HTTP on loopback, each beside
+// npm run bench [-- foundation | directory | api]: benchmarks over real HTTP on loopback, each beside
 // the machine's own limit (a route that does nothing) and beside the same work done directly
 // against the database, so the figures read as ratios rather than lone times. Runs on PGlite
 // and, when it is reachable, on PostgreSQL (BENCH_DATABASE_URL, default the local server).
@@ -14,13 +14,13 @@ import { loadDistrictTable } from '../src/platform/places.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 10;
 const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SUITES = process.argv.slice(2).filter((a) => a === 'foundation' || a === 'directory');
-const suites = SUITES.length ? SUITES : ['foundation', 'directory'];
+const SUITES = process.argv.slice(2).filter((a) => a === 'foundation' || a === 'directory' || a === 'api');
+const suites = SUITES.length ? SUITES : ['foundation', 'directory', 'api'];
 
 interface Measure { rps: number; p50: number; p95: number; p99: number; errors: number }
 interface Row extends Measure { suite: string; driver: string; scenario: string }
 
-interface Server { port: number; driver: string; url?: string; peopleSeconds: number; listingsSeconds: number; stop(): Promise<void> }
+interface Server { port: number; driver: string; url?: string; peopleSeconds: number; listingsSeconds: number; apiKey: string; stop(): Promise<void> }
 
 async function startServer(databaseUrl: string | undefined, env: Record<string, string>): Promise<Server> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...env };
@@ -47,6 +47,26 @@ async function load(base: string, paths: string[], cookie?: string): Promise<Mea
     rps: result.requests.average,
     p50: result.latency.p50,
     p95: result.latency.p97_5, // autocannon reports 97.5, not 95: the stricter figure
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+type Call = Pick<autocannon.Request, 'method' | 'path' | 'headers' | 'body'>;
+
+/** Like load(), for requests that differ in more than their path (method, headers, body). */
+async function loadCalls(base: string, next: (i: number) => Call): Promise<Measure> {
+  let i = 0;
+  const result = await autocannon({
+    url: base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [{ setupRequest: (req) => ({ ...req, ...next(i++) }) }],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p95: result.latency.p97_5,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   };
@@ -179,9 +199,66 @@ async function directory(databaseUrl: string | undefined): Promise<void> {
   await server.stop();
 }
 
+const GIVEN = ['Olivia', 'Mohammed', 'Amelia', 'Jack', 'Priya', 'Tomasz', 'Grace', 'Kwame', 'Sophie', 'Daniel'];
+const FAMILY = ['Smith', 'Khan', 'Jones', 'Patel', 'Williams', 'Nowak', 'Brown', 'Mensah', 'Taylor', 'Davies'];
+const DISTRICTS = ['DA1', 'ME4', 'CT9', 'TN1', 'ME10', 'CT1', 'DA11', 'ME15'];
+
+/** A partner's referral for a made-up person: names and dates of birth vary, so some look like people already known. */
+function apiReferral(i: number): string {
+  const year = 1945 + (i % 60);
+  const month = 1 + (Math.floor(i / 60) % 12);
+  const day = 1 + (Math.floor(i / 720) % 28);
+  return JSON.stringify({
+    person: {
+      givenName: GIVEN[i % GIVEN.length], familyName: FAMILY[Math.floor(i / GIVEN.length) % FAMILY.length],
+      dateOfBirth: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+      postcode: `${DISTRICTS[i % DISTRICTS.length]} 1AA`, phone: `07700 900${String(i % 1000).padStart(3, '0')}`,
+    },
+    contactPreferences: { call: true, voicemail: false, text: true, email: false, letter: false, times: 'Mornings', notes: '' },
+    consent: { personAgrees: true, gpShare: true },
+    reason: 'Low mood and anxiety for several months; finding it hard to leave the house.',
+    needs: ['lantern-needs:depression', 'lantern-needs:anxiety'],
+    urgency: i % 10 === 0 ? 'urgent' : 'routine',
+    crisis: false,
+    referrer: { name: 'Dr Alex Morgan', role: 'GP', email: 'alex.morgan@example.org' },
+  });
+}
+
+async function api(databaseUrl: string | undefined): Promise<void> {
+  const server = await startServer(databaseUrl, { BENCH_PEOPLE: String(PEOPLE), BENCH_LISTINGS: '0' });
+  const base = `http://127.0.0.1:${server.port}`;
+  const suite = `api (${PEOPLE.toLocaleString('en-GB')} people)`;
+  notes.push(`api, ${server.driver}: seeded ${PEOPLE.toLocaleString('en-GB')} people in ${server.peopleSeconds.toFixed(1)} s; each new referral is matched against them`);
+  const auth = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
+  const run = `${process.pid}-${Date.now()}`;
+  rows.push({ suite, driver: server.driver, scenario: 'do-nothing route (limit)', ...(await load(base, ['/bench/noop'])) });
+  const submitted = await loadCalls(base, (i) => ({
+    method: 'POST', path: '/api/v1/referrals', headers: { ...auth, 'idempotency-key': `${run}-${i}` }, body: apiReferral(i),
+  }));
+  rows.push({ suite, driver: server.driver, scenario: 'POST /api/v1/referrals: a new referral each (match, clock, acknowledgement, audit)', ...submitted });
+
+  // The same referral sent again and again: what a partner's retries cost.
+  const retried = apiReferral(1);
+  const first = await fetch(`${base}/api/v1/referrals`, { method: 'POST', headers: { ...auth, 'idempotency-key': `${run}-retried` }, body: retried });
+  if (first.status !== 201) throw new Error(`bench: the first referral was refused with ${first.status}`);
+  rows.push({
+    suite, driver: server.driver, scenario: 'POST /api/v1/referrals: the same one again (idempotent replay)',
+    ...(await loadCalls(base, () => ({ method: 'POST', path: '/api/v1/referrals', headers: { ...auth, 'idempotency-key': `${run}-retried` }, body: retried }))),
+  });
+
+  const page = await (await fetch(`${base}/api/v1/referrals?limit=100`, { headers: auth })).json() as { data: { reference: string }[] };
+  const references = page.data.map((r) => r.reference);
+  rows.push({
+    suite, driver: server.driver, scenario: 'GET /api/v1/referrals/:reference (key, read, audit row)',
+    ...(await loadCalls(base, (i) => ({ method: 'GET', path: `/api/v1/referrals/${references[i % references.length]}`, headers: { authorization: auth.authorization } }))),
+  });
+  await server.stop();
+}
+
 for (const databaseUrl of drivers) {
   if (suites.includes('foundation')) await foundation(databaseUrl);
   if (suites.includes('directory')) await directory(databaseUrl);
+  if (suites.includes('api')) await api(databaseUrl);
 }
 
 const limits = new Map(rows.filter((r) => r.scenario.startsWith('do-nothing')).map((r) => [`${r.suite}/${r.driver}`, r.rps]));

@@ -25,6 +25,14 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { peopleRoutes } from './features/people/routes.ts';
 import { orukRoutes } from './features/directory/oruk/routes.ts';
 import { referralRoutes } from './features/referrals/routes.ts';
+import { carersRoutes } from './features/carers/routes.ts';
+import { portalRoutes } from './features/portal/routes.ts';
+import { secureLinkRoutes } from './features/portal/staff-routes.ts';
+import { budgetRoutes } from './features/budgets/routes.ts';
+import { closingRoutes } from './features/episodes/closing/routes.ts';
+import { apiRoutes } from './features/referrals/api/routes.ts';
+import { apiKeyAdminRoutes } from './features/referrals/api/admin-routes.ts';
+import { settingsRoutes } from './features/admin/settings.ts';
 import { intakeRoutes } from './features/referrals/intake/routes.ts';
 
 export interface AppDeps {
@@ -109,7 +117,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorateRequest('ctx', null as unknown as RequestContext);
   app.addHook('onRequest', async (request) => {
     const isAsset = request.url.startsWith('/assets/') || request.url === '/health';
-    request.session = isAsset
+    // The partner API is called by systems with a key, never with a person's session.
+    const sessionless = isAsset || request.url.startsWith('/api/');
+    request.session = sessionless
       ? { actor: null, pendingSecondFactor: null }
       : await loadSession(db, config, request.cookies[SESSION_COOKIE]);
     request.actor = request.session.actor;
@@ -136,6 +146,15 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleRoutes);
   await app.register(adminRoutes);
   await app.register(referralRoutes);
+  await app.register(carersRoutes);
+  await app.register(secureLinkRoutes, { config });
+  // The person's and carer's own pages, with their own session: see src/features/portal/.
+  await app.register(portalRoutes, { prefix: '/my', config });
+  await app.register(budgetRoutes);
+  await app.register(closingRoutes, { config });
+  await app.register(settingsRoutes);
+  await app.register(apiKeyAdminRoutes);
+  await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(intakeRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;

@@ -11,6 +11,7 @@ import { seedDirectory } from './seed/directory.ts';
 import { startJobRunner } from './platform/jobs.ts';
 import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
+import { deleteExpiredPortalRecords } from './features/portal/service.ts';
 import { intakeJobs, scheduleDraftCleanup } from './features/referrals/intake/drafts.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
@@ -63,12 +64,12 @@ export function describeStart(config: Config, url: string, db: Database): string
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const db = await openDatabase(config, (line) => console.log(line));
   const app = await createApp({ config, db });
-  // Background work: notification delivery, the daily directory sweep and the hourly deletion of
-  // expired self-referral drafts, from the jobs table.
+  // Background work: notification delivery, the daily directory sweep, and deleting expired portal
+  // records and self-referral drafts, from the jobs table.
   const jobs = startJobRunner(db, { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config), ...intakeJobs() }, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps, scheduleDraftCleanup],
+    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleDraftCleanup],
   });
   let closing = false;
   const shutdown = async (signal: string) => {

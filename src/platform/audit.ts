@@ -19,19 +19,21 @@ export interface AuditEntry {
   tenantId?: string | null;
 }
 
-export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | 'requestId' | 'apiClient'>, entry: AuditEntry): Promise<void> {
+export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | 'requestId' | 'apiClient' | 'portal'>, entry: AuditEntry): Promise<void> {
   const actor = ctx.actor;
   // A partner system's call is recorded as its organisation, with the key in the detail.
   const api = actor ? null : (ctx.apiClient ?? null);
+  // The person or carer on their own pages is named as the actor, with the role 'person' or 'carer'.
+  const portal = actor || api ? null : (ctx.portal ?? null);
   await tx.query(
     `INSERT INTO audit_events
        (tenant_id, actor_user_id, actor_role, actor_organisation_id, action, record_type, record_id,
-        person_id, basis, outcome, request_id, detail)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        person_id, basis, outcome, request_id, detail, actor_subject_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
-      entry.tenantId ?? actor?.tenantId ?? api?.tenantId ?? null,
+      entry.tenantId ?? actor?.tenantId ?? api?.tenantId ?? portal?.tenantId ?? null,
       actor?.userId ?? null,
-      actor?.role ?? (api ? 'api' : null),
+      actor?.role ?? (api ? 'api' : (portal?.kind ?? null)),
       actor?.organisationId ?? api?.organisationId ?? null,
       entry.action,
       entry.recordType ?? null,
@@ -41,6 +43,7 @@ export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | '
       entry.outcome,
       ctx.requestId,
       entry.detail || api ? JSON.stringify({ ...entry.detail, ...(api ? { apiKeyId: api.keyId } : {}) }) : null,
+      portal ? (portal.carerId ?? portal.personId) : null,
     ],
   );
 }

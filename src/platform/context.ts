@@ -35,14 +35,34 @@ export interface ApiClient {
   keyId: string;
 }
 
+/**
+ * Someone using their own pages through a secure link (/my): the person, or a carer the person
+ * shares with. Never a staff member: a portal session is a different cookie and table.
+ */
+export interface PortalActor {
+  kind: 'person' | 'carer';
+  tenantId: string;
+  /** the person whose pages these are (for a carer, the person they care for) */
+  personId: string;
+  /** for a carer: their own record, and their link to the person (which holds the consent) */
+  carerId: string | null;
+  carerLinkId: string | null;
+  sessionHash: string;
+}
+
 export interface RequestContext {
   db: Database;
   actor: StaffActor | null;
   /** set on API requests made with a partner's key (never together with actor) */
   apiClient?: ApiClient | null;
+  /** set on the person's or carer's own pages (never together with actor in a service call) */
+  portal?: PortalActor | null;
   requestId: string;
   ip: string;
 }
 
 /** The context of a signed-in staff member. */
 export type StaffContext = RequestContext & { actor: StaffActor };
+
+/** The context of a person or carer on their own pages. */
+export type PortalContext = RequestContext & { actor: null; portal: PortalActor };

@@ -39,6 +39,16 @@ export function toAppError(error: unknown): AppError {
       message: 'Send the form from the Lantern page, or send JSON with the Content-Type application/json.',
     });
   }
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+    // Only programs send JSON (the partner API); tell them what to fix.
+    return new AppError({
+      status: 400,
+      code: 'invalid_json',
+      message: code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+        ? 'The body is empty. Send a JSON object, or leave out the Content-Type header when there is no body.'
+        : 'The body is not valid JSON (or it has a property named __proto__ or constructor). Check it with a JSON validator and send it again.',
+    });
+  }
   if (status >= 400 && status < 500) {
     return new AppError({
       status: 400,

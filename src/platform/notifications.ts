@@ -26,6 +26,11 @@ export interface NotificationInput {
   personalisation: Record<string, string>;
   /** the record that caused it, for tracing and for not sending the same thing twice */
   reference?: string | null;
+  /**
+   * The message carries something that signs a person in (a secure link): its words are kept
+   * only until it is sent, or refused for good, then removed from the outbox.
+   */
+  forgetAfterSend?: boolean;
 }
 
 export const DELIVER_NOTIFICATION = 'notification.deliver';
@@ -35,9 +40,9 @@ export async function queueNotification(tx: Queryable, input: NotificationInput)
   const recipient = input.recipient.trim();
   if (!recipient) throw new Error('A notification needs a recipient');
   const { rows } = await tx.query<{ id: number }>(
-    `INSERT INTO notifications (tenant_id, channel, recipient, template, personalisation, reference)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [input.tenantId, input.channel, recipient, input.template, JSON.stringify(input.personalisation), input.reference ?? null],
+    `INSERT INTO notifications (tenant_id, channel, recipient, template, personalisation, reference, forget_after_send)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+    [input.tenantId, input.channel, recipient, input.template, JSON.stringify(input.personalisation), input.reference ?? null, input.forgetAfterSend ?? false],
   );
   const id = Number(rows[0]!.id);
   await enqueue(tx, { kind: DELIVER_NOTIFICATION, payload: { notificationId: id }, uniqueKey: `notification:${id}`, tenantId: input.tenantId });
@@ -170,6 +175,9 @@ export function transportFor(config: Pick<Config, 'notify'>, log: Pick<JobLogger
   return config.notify ? notifyTransport(config.notify) : logTransport(log);
 }
 
+/** What a message that carried a sign-in link keeps once it is sent: that it had words, not the words. */
+const FORGOTTEN = `'{"removed": "The words held a sign-in link, so they were removed once sent."}'::jsonb`;
+
 type NotificationRow = {
   id: number; tenant_id: string | null; channel: NotificationChannel; recipient: string; template: string;
   personalisation: Record<string, string>; reference: string | null; status: string;
@@ -198,14 +206,17 @@ export function notificationJobs(transport: Transport, log?: Pick<JobLogger, 'in
     async run(tx, job, { now }, prepared) {
       if (!prepared?.sent) return;
       await tx.query(
-        `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2 WHERE id = $1 AND status = 'queued'`,
+        `UPDATE notifications SET status = 'sent', attempts = attempts + 1, sent_at = $2,
+                personalisation = CASE WHEN forget_after_send THEN ${FORGOTTEN} ELSE personalisation END
+          WHERE id = $1 AND status = 'queued'`,
         [Number(job.payload.notificationId), now],
       );
     },
     async failed(tx, job, error) {
       const permanent = (error as { permanent?: unknown }).permanent === true;
       await tx.query(
-        `UPDATE notifications SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END
+        `UPDATE notifications SET attempts = attempts + 1, last_error = $2, status = CASE WHEN $3 THEN 'failed' ELSE status END,
+                personalisation = CASE WHEN $3 AND forget_after_send THEN ${FORGOTTEN} ELSE personalisation END
           WHERE id = $1 AND status = 'queued'`,
         [Number(job.payload.notificationId), error.message.slice(0, 2000), permanent],
       );

@@ -2,11 +2,12 @@
 // chased. Stored as JSON on the tenant row and read through here, so every feature sees the same
 // values with the same defaults, and a value an administrator never set falls back to the
 // default rather than to nothing.
+import crypto from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { audit } from './audit.ts';
 import { requireRole } from './access.ts';
 import type { StaffContext } from './context.ts';
-import { invalid, type FieldError } from './errors.ts';
+import { AppError, invalid, type FieldError } from './errors.ts';
 
 export interface TenantSettings {
   /** The service's name as people know it ("Live Well Kent"), on public pages and in messages. */
@@ -103,13 +104,38 @@ export function readSettingsForm(form: Record<string, string>): { settings: Tena
   return { settings, problems };
 }
 
-/** An administrator changes their tenant's settings; the change and what it was are audited. */
-export async function updateTenantSettings(ctx: StaffContext, form: Record<string, string>): Promise<TenantSettings> {
+/**
+ * A short fingerprint of the settings. The settings form carries the one it was shown with, so a
+ * save made from a page that is out of date (another administrator saved since) is refused
+ * rather than quietly undoing their change.
+ */
+export function settingsFingerprint(settings: TenantSettings): string {
+  const ordered = Object.fromEntries(Object.keys(settings).sort().map((k) => [k, settings[k as keyof TenantSettings]]));
+  return crypto.createHash('sha256').update(JSON.stringify(ordered)).digest('hex').slice(0, 16);
+}
+
+/**
+ * An administrator changes their tenant's settings; the change and what it was are audited. With
+ * `expectedFingerprint` (from the form), a save from an out-of-date page is refused with 409.
+ */
+export async function updateTenantSettings(
+  ctx: StaffContext,
+  form: Record<string, string>,
+  options: { expectedFingerprint?: string } = {},
+): Promise<TenantSettings> {
   requireRole(ctx.actor, ['admin']);
   const { settings, problems } = readSettingsForm(form);
   if (problems.length) throw invalid(problems);
   await ctx.db.transaction(async (tx) => {
-    const before = await getTenantSettings(tx, ctx.actor.tenantId);
+    const locked = await tx.query<{ settings: unknown }>('SELECT settings FROM tenants WHERE id = $1 FOR UPDATE', [ctx.actor.tenantId]);
+    const before = settingsFrom(locked.rows[0]?.settings);
+    if (options.expectedFingerprint !== undefined && options.expectedFingerprint !== settingsFingerprint(before)) {
+      throw new AppError({
+        status: 409,
+        code: 'stale',
+        message: 'Another administrator changed the settings while you had this page open, so yours have not been saved. The page now shows the settings as they are: make your changes again.',
+      });
+    }
     await tx.query('UPDATE tenants SET settings = settings || $2::jsonb WHERE id = $1', [ctx.actor.tenantId, JSON.stringify(settings)]);
     const changed = (Object.keys(settings) as (keyof TenantSettings)[]).filter((k) => before[k] !== settings[k]);
     await audit(tx, ctx, { action: 'tenant_settings_updated', recordType: 'tenant', recordId: ctx.actor.tenantId, outcome: 'success', detail: { changed } });

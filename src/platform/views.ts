@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError } from './errors.ts';
 import { ROLE_NAMES, type StaffActor } from './context.ts';
 import { formatNhsNumber } from '../domain/nhs-number.ts';
+import { formatPence } from '../domain/money.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const NHSUK_DIST = path.resolve(path.dirname(createRequire(import.meta.url).resolve('nhsuk-frontend')), '..');
@@ -27,6 +28,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('date', (value: unknown) => formatDate(value));
   env.addFilter('dateTime', (value: unknown) => formatDateTime(value));
   env.addFilter('number', (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-GB') : ''));
+  env.addFilter('pence', (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? formatPence(value) : ''));
   env.addFilter('nhsNumber', (value: unknown) => (typeof value === 'string' && value ? (formatNhsNumber(value) ?? value) : ''));
   return env;
 }
@@ -101,6 +103,7 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
         { href: '/people', text: 'People' },
         { href: '/admin/directory', text: 'Directory' },
         { href: '/admin/staff', text: 'Staff' },
+        { href: '/admin/api-keys', text: 'API keys' },
         { href: '/admin/settings', text: 'Settings' },
         { href: '/admin/audit', text: 'Audit log' },
       ];

@@ -152,6 +152,13 @@ export const AUDIT_ACTIONS: Readonly<Record<string, string>> = {
   listing_published: 'Published a listing',
   listing_unpublished: 'Unpublished a listing',
   directory_report_resolved: 'Resolved a problem report',
+  tenant_settings_updated: 'Changed the settings',
+  api_key_created: 'Made an API key',
+  api_key_revoked: 'Revoked an API key',
+  'api.authenticate': 'Partner system used a revoked API key',
+  'referral.submit_replayed': 'Partner system sent a referral again',
+  'referral.status': 'Read a referral’s progress',
+  'referral.status_list': 'Listed referrals’ progress',
 };
 
 export const RECORD_TYPES: Readonly<Record<string, string>> = {
@@ -159,6 +166,9 @@ export const RECORD_TYPES: Readonly<Record<string, string>> = {
   staff_user: 'Staff member',
   audit_events: 'Audit log',
   directory_service: 'Directory listing',
+  api_key: 'API key',
+  tenant: 'Settings',
+  referral: 'Referral',
 };
 
 const OUTCOMES: Readonly<Record<string, string>> = { success: 'Done', failure: 'Failed', denied: 'Refused' };

@@ -3,8 +3,8 @@
 // transaction; a refused or missing record answers "not found" and is audited as denied.
 import type { Queryable } from '../../db/database.ts';
 import { audit } from '../../platform/audit.ts';
-import { PERSON_ROLES, personAccessBasis, personGrants, reachablePeopleCondition, requireRole } from '../../platform/access.ts';
-import type { StaffContext } from '../../platform/context.ts';
+import { PERSON_ROLES, personAccessBasis, personGrants, reachablePeopleCondition, requireRole, type PersonRelationship } from '../../platform/access.ts';
+import type { RequestContext, StaffContext } from '../../platform/context.ts';
 import { AppError, invalid, notFound, type FieldError } from '../../platform/errors.ts';
 import { parsePostcode } from '../../domain/postcode.ts';
 import { contactPreferencesFrom, type ContactPreferences } from '../../domain/contact-preferences.ts';
@@ -384,4 +384,72 @@ export async function personNames(tx: Queryable, tenantId: string, ids: readonly
     [tenantId, ids],
   );
   return new Map(rows.map((r) => [r.id, { givenName: r.given_name, familyName: r.family_name, dateOfBirth: r.date_of_birth }]));
+}
+
+/**
+ * Who may reach the person (for another feature's access check through personAccessBasis), or
+ * null when there is no such person in the tenant. Does no check of its own.
+ */
+export async function personRelationship(tx: Queryable, tenantId: string, personId: string): Promise<PersonRelationship | null> {
+  if (!UUID.test(personId)) return null;
+  const { rows } = await tx.query<{ responsible_organisation_id: string | null }>(
+    'SELECT responsible_organisation_id FROM people WHERE tenant_id = $1 AND id = $2',
+    [tenantId, personId],
+  );
+  if (!rows[0]) return null;
+  return { tenantId, responsibleOrganisationId: rows[0].responsible_organisation_id, grants: await personGrants(tx, tenantId, personId) };
+}
+
+/** What a person sees of their own record in their own pages: their name, how to reach them, how they want to be contacted. */
+export interface OwnRecord {
+  id: string;
+  givenName: string;
+  familyName: string;
+  phone: string | null;
+  email: string | null;
+  contactPreferences: ContactPreferences;
+  version: number;
+}
+
+/** The person's own record, for their own pages: the caller has already decided the portal session is theirs. */
+export async function ownRecord(tx: Queryable, tenantId: string, personId: string): Promise<OwnRecord | null> {
+  const { rows } = await tx.query<{ id: string; given_name: string; family_name: string; phone: string | null; email: string | null; contact_preferences: unknown; version: number }>(
+    'SELECT id, given_name, family_name, phone, email, contact_preferences, version FROM people WHERE tenant_id = $1 AND id = $2',
+    [tenantId, personId],
+  );
+  const r = rows[0];
+  return r
+    ? { id: r.id, givenName: r.given_name, familyName: r.family_name, phone: r.phone, email: r.email, contactPreferences: contactPreferencesFrom(r.contact_preferences), version: r.version }
+    : null;
+}
+
+/**
+ * Changes how and when the person wants to be contacted ("I decide how I am communicated with"),
+ * in the caller's transaction, audited as whoever `ctx` names (the person themselves, on their own
+ * pages) with `basis`. Returns 'stale' without writing when the record changed since `version`.
+ */
+export async function setContactPreferences(
+  tx: Queryable,
+  ctx: RequestContext,
+  change: { tenantId: string; personId: string; preferences: ContactPreferences; version: number; basis: string },
+): Promise<'saved' | 'stale'> {
+  const { rows } = await tx.query<{ version: number; contact_preferences: unknown }>(
+    'SELECT version, contact_preferences FROM people WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+    [change.tenantId, change.personId],
+  );
+  const current = rows[0];
+  if (!current) throw notFound('person');
+  if (current.version !== change.version) return 'stale';
+  const before = contactPreferencesFrom(current.contact_preferences);
+  const after = contactPreferencesFrom(change.preferences);
+  await tx.query(
+    'UPDATE people SET contact_preferences = $3, version = version + 1, updated_at = now() WHERE tenant_id = $1 AND id = $2',
+    [change.tenantId, change.personId, JSON.stringify(after)],
+  );
+  const changed = (Object.keys(after) as (keyof ContactPreferences)[]).filter((k) => before[k] !== after[k]);
+  await audit(tx, ctx, {
+    action: 'update', recordType: 'person', recordId: change.personId, personId: change.personId, outcome: 'success',
+    basis: change.basis, tenantId: change.tenantId, detail: { changed: changed.map((k) => `contactPreferences.${k}`) },
+  });
+  return 'saved';
 }

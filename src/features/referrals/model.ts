@@ -164,4 +164,9 @@ export interface ReferralSubmission {
   originalReceivedAt?: Date;
   redirectedFromId?: string;
   fastTrack?: boolean;
+  /**
+   * The person this is about, when a staff member making it already knows them (someone coming
+   * back after discharge): linked to that record without matching.
+   */
+  knownPersonId?: string;
 }

@@ -128,7 +128,8 @@ export async function emailDraftLink(
     const sent = await tx.query<{ n: number }>('SELECT count(*) AS n FROM notifications WHERE tenant_id = $1 AND reference = $2', [tenantId, reference]);
     if (Number(sent.rows[0]?.n ?? 0) >= DRAFT_EMAILS) return 'limit';
     const message = draftLinkMessage({ serviceName: v.serviceName, link: `${v.baseUrl}/refer/resume/${token}`, expiresAt: draft.expires_at });
-    await queueNotification(tx, { tenantId, channel: 'email', recipient: email, ...message, reference });
+    // The link opens the draft, so the outbox forgets the words once the email has gone.
+    await queueNotification(tx, { tenantId, channel: 'email', recipient: email, ...message, reference, forgetAfterSend: true });
     return 'sent';
   });
 }

@@ -1,0 +1,599 @@
+// Carers: a carer's own record, their link to the person they care for with the person's consent
+// and its scope (what the carer may see or be told), every consent decision kept with who
+// recorded it, when and how it was given, and carers' assessments. Staff reach all of it only
+// through a relationship to the person (./access.ts); the person and the carer reach parts of it
+// through their own pages (src/features/portal/), which read consent afresh on every request.
+//
+// Other features: the person's summary page shows crisisPlanSection and carersSection (or both
+// at once, personSummarySections) with the partials carers/views/_person-crisis-plan.njk and
+// carers/views/_person-carers.njk; carersWhoMay answers "which carers may be told about this?".
+import type { Queryable, Transaction } from '../../db/database.ts';
+import {
+  describeScope, normaliseScope, scopeChange, type ConsentMethod, type ConsentScope, type ScopeChange,
+} from '../../domain/carer-consent.ts';
+import type { AssessmentInput, AssessmentOutcome, CarerDetails, ConsentDecision } from '../../domain/carer-details.ts';
+import { contactPreferencesFrom, type ContactPreferences } from '../../domain/contact-preferences.ts';
+import { PERSON_ROLES, personAccessBasis, requireRole, type PersonAction } from '../../platform/access.ts';
+import { audit } from '../../platform/audit.ts';
+import type { RequestContext, StaffContext } from '../../platform/context.ts';
+import { AppError, notFound } from '../../platform/errors.ts';
+import { personNames, personRelationship } from '../people/service.ts';
+import { staleError, withPerson, type PersonHeading } from './access.ts';
+import { readCrisisPlan, type CrisisPlan } from './crisis-plan.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isId = (value: string): boolean => UUID.test(value);
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+export interface Carer {
+  id: string;
+  givenName: string;
+  familyName: string;
+  phone: string | null;
+  email: string | null;
+  contactPreferences: ContactPreferences;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface CarerLink {
+  id: string;
+  personId: string;
+  carerId: string;
+  carerGivenName: string;
+  carerFamilyName: string;
+  relationship: string;
+  /** what the person allows the carer now; empty: nothing is shared */
+  scope: ConsentScope[];
+  consentHow: ConsentMethod;
+  consentRecordedAt: Date;
+  /** the staff member who recorded the latest decision; null when the person made it in their own pages */
+  consentRecordedByName: string | null;
+  consentWithdrawnAt: Date | null;
+  createdAt: Date;
+  version: number;
+}
+
+export interface ConsentEvent {
+  id: number;
+  at: Date;
+  previousScope: ConsentScope[] | null;
+  scope: ConsentScope[];
+  change: ScopeChange;
+  how: ConsentMethod;
+  recordedByName: string | null;
+  note: string;
+}
+
+export interface Assessment {
+  id: string;
+  linkId: string;
+  offeredOn: string;
+  outcome: AssessmentOutcome | null;
+  outcomeOn: string | null;
+  notes: string;
+  updatedAt: Date;
+  updatedByName: string | null;
+  version: number;
+}
+
+type CarerRow = {
+  id: string; given_name: string; family_name: string; phone: string | null; email: string | null; contact_preferences: unknown;
+  created_at: Date; updated_at: Date; version: number;
+};
+const toCarer = (r: CarerRow): Carer => ({
+  id: r.id, givenName: r.given_name, familyName: r.family_name, phone: r.phone, email: r.email,
+  contactPreferences: contactPreferencesFrom(r.contact_preferences), createdAt: r.created_at, updatedAt: r.updated_at, version: r.version,
+});
+
+/** A carer's own record. No access check: the caller has made one. */
+export async function readCarer(tx: Queryable, tenantId: string, carerId: string, options: { forUpdate?: boolean } = {}): Promise<Carer | null> {
+  if (!isId(carerId)) return null;
+  const { rows } = await tx.query<CarerRow>(
+    `SELECT id, given_name, family_name, phone, email, contact_preferences, created_at, updated_at, version
+       FROM carers WHERE tenant_id = $1 AND id = $2${options.forUpdate ? ' FOR UPDATE' : ''}`,
+    [tenantId, carerId],
+  );
+  return rows[0] ? toCarer(rows[0]) : null;
+}
+
+type LinkRow = {
+  id: string; person_id: string; carer_id: string; given_name: string; family_name: string; relationship: string; consent_scope: string[];
+  consent_how: ConsentMethod; consent_recorded_at: Date; recorded_by_name: string | null; consent_withdrawn_at: Date | null;
+  created_at: Date; version: number;
+};
+const LINK_SELECT = `
+  SELECT l.id, l.person_id, l.carer_id, c.given_name, c.family_name, l.relationship, l.consent_scope, l.consent_how,
+         l.consent_recorded_at, u.name AS recorded_by_name, l.consent_withdrawn_at, l.created_at, l.version
+    FROM carer_links l
+    JOIN carers c ON c.tenant_id = l.tenant_id AND c.id = l.carer_id
+    LEFT JOIN staff_users u ON u.tenant_id = l.tenant_id AND u.id = l.consent_recorded_by`;
+const toLink = (r: LinkRow): CarerLink => ({
+  id: r.id, personId: r.person_id, carerId: r.carer_id, carerGivenName: r.given_name, carerFamilyName: r.family_name,
+  relationship: r.relationship, scope: normaliseScope(r.consent_scope ?? []), consentHow: r.consent_how,
+  consentRecordedAt: r.consent_recorded_at, consentRecordedByName: r.recorded_by_name, consentWithdrawnAt: r.consent_withdrawn_at,
+  createdAt: r.created_at, version: r.version,
+});
+
+/** The person's carers, those sharing most first. No access check: the caller has made one. */
+export async function readLinksForPerson(tx: Queryable, tenantId: string, personId: string): Promise<CarerLink[]> {
+  const { rows } = await tx.query<LinkRow>(
+    `${LINK_SELECT} WHERE l.tenant_id = $1 AND l.person_id = $2
+      ORDER BY cardinality(l.consent_scope) DESC, lower(c.family_name), lower(c.given_name), l.id`,
+    [tenantId, personId],
+  );
+  return rows.map(toLink);
+}
+
+/** One of the person's carer links (locked for a change), or null when it is not theirs. No access check. */
+export async function readLinkForPerson(tx: Queryable, tenantId: string, personId: string, linkId: string, options: { forUpdate?: boolean } = {}): Promise<CarerLink | null> {
+  if (!isId(linkId)) return null;
+  const { rows } = await tx.query<LinkRow>(
+    `${LINK_SELECT} WHERE l.tenant_id = $1 AND l.person_id = $2 AND l.id = $3${options.forUpdate ? ' FOR UPDATE OF l' : ''}`,
+    [tenantId, personId, linkId],
+  );
+  return rows[0] ? toLink(rows[0]) : null;
+}
+
+async function readLinksForCarer(tx: Queryable, tenantId: string, carerId: string): Promise<CarerLink[]> {
+  const { rows } = await tx.query<LinkRow>(`${LINK_SELECT} WHERE l.tenant_id = $1 AND l.carer_id = $2 ORDER BY l.created_at, l.id`, [tenantId, carerId]);
+  return rows.map(toLink);
+}
+
+async function readConsentEvents(tx: Queryable, tenantId: string, linkId: string): Promise<ConsentEvent[]> {
+  const { rows } = await tx.query<{
+    id: number; at: Date; previous_scope: string[] | null; scope: string[]; change: ScopeChange; how: ConsentMethod; recorded_by_name: string | null; note: string;
+  }>(
+    `SELECT e.id, e.at, e.previous_scope, e.scope, e.change, e.how, u.name AS recorded_by_name, e.note
+       FROM carer_consent_events e LEFT JOIN staff_users u ON u.tenant_id = e.tenant_id AND u.id = e.recorded_by
+      WHERE e.tenant_id = $1 AND e.link_id = $2 ORDER BY e.id DESC`,
+    [tenantId, linkId],
+  );
+  return rows.map((r) => ({
+    id: Number(r.id), at: r.at, previousScope: r.previous_scope ? normaliseScope(r.previous_scope) : null, scope: normaliseScope(r.scope),
+    change: r.change, how: r.how, recordedByName: r.recorded_by_name, note: r.note,
+  }));
+}
+
+type AssessmentRow = {
+  id: string; link_id: string; offered_on: string; outcome: AssessmentOutcome | null; outcome_on: string | null; notes: string;
+  updated_at: Date; updated_by_name: string | null; version: number;
+};
+const ASSESSMENT_SELECT = `
+  SELECT a.id, a.link_id, a.offered_on, a.outcome, a.outcome_on, a.notes, a.updated_at, u.name AS updated_by_name, a.version
+    FROM carer_assessments a LEFT JOIN staff_users u ON u.tenant_id = a.tenant_id AND u.id = a.updated_by`;
+const toAssessment = (r: AssessmentRow): Assessment => ({
+  id: r.id, linkId: r.link_id, offeredOn: r.offered_on, outcome: r.outcome, outcomeOn: r.outcome_on, notes: r.notes,
+  updatedAt: r.updated_at, updatedByName: r.updated_by_name, version: r.version,
+});
+
+async function readAssessments(tx: Queryable, tenantId: string, linkIds: readonly string[]): Promise<Assessment[]> {
+  if (linkIds.length === 0) return [];
+  const { rows } = await tx.query<AssessmentRow>(
+    `${ASSESSMENT_SELECT} WHERE a.tenant_id = $1 AND a.link_id = ANY($2::uuid[]) ORDER BY a.offered_on DESC, a.created_at DESC`,
+    [tenantId, linkIds],
+  );
+  return rows.map(toAssessment);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Consent
+
+/**
+ * Records a consent decision on the link, in the caller's transaction: the link holds the latest,
+ * the events table every one. `recordedBy` is the staff member, or null for the person in their
+ * own pages.
+ */
+async function applyConsent(
+  tx: Queryable,
+  tenantId: string,
+  link: Pick<CarerLink, 'id' | 'scope'> | null,
+  linkId: string,
+  decision: { scope: readonly ConsentScope[]; how: ConsentMethod; note: string; recordedBy: string | null },
+): Promise<ScopeChange> {
+  const scope = normaliseScope(decision.scope);
+  const change = scopeChange(link ? link.scope : null, scope);
+  if (link) {
+    await tx.query(
+      `UPDATE carer_links
+          SET consent_scope = $3, consent_how = $4, consent_recorded_at = now(), consent_recorded_by = $5,
+              consent_withdrawn_at = CASE WHEN $6 THEN now() WHEN cardinality($3::text[]) > 0 THEN NULL ELSE consent_withdrawn_at END,
+              version = version + 1
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, linkId, scope, decision.how, decision.recordedBy, change === 'withdrawn'],
+    );
+  }
+  await tx.query(
+    `INSERT INTO carer_consent_events (tenant_id, link_id, previous_scope, scope, change, how, recorded_by, note)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [tenantId, linkId, link ? link.scope : null, scope, change, decision.how, decision.recordedBy, decision.note],
+  );
+  return change;
+}
+
+/**
+ * What the carer on this link may have now: read afresh from the database on every request that
+ * shows a carer anything, never kept in a session, so a withdrawal counts from the very next
+ * request. Null when there is no such link.
+ */
+export async function carerConsentNow(tx: Queryable, tenantId: string, linkId: string): Promise<{ personId: string; carerId: string; scope: ConsentScope[] } | null> {
+  if (!isId(linkId)) return null;
+  const { rows } = await tx.query<{ person_id: string; carer_id: string; consent_scope: string[] }>(
+    'SELECT person_id, carer_id, consent_scope FROM carer_links WHERE tenant_id = $1 AND id = $2',
+    [tenantId, linkId],
+  );
+  const r = rows[0];
+  return r ? { personId: r.person_id, carerId: r.carer_id, scope: normaliseScope(r.consent_scope ?? []) } : null;
+}
+
+/** The person's carers who may have `what` now (for other features: who may be told about an appointment). No access check. */
+export async function carersWhoMay(tx: Queryable, tenantId: string, personId: string, what: ConsentScope): Promise<CarerLink[]> {
+  return (await readLinksForPerson(tx, tenantId, personId)).filter((l) => l.scope.includes(what));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: a person's carers
+
+export interface CarerLinkSummary extends CarerLink {
+  /** what the carer may see or be told, in words */
+  scopeText: string;
+  /** the latest carer's assessment offered, if any */
+  assessment: Assessment | null;
+}
+
+async function linkSummaries(tx: Queryable, tenantId: string, personId: string): Promise<CarerLinkSummary[]> {
+  const links = await readLinksForPerson(tx, tenantId, personId);
+  const assessments = await readAssessments(tx, tenantId, links.map((l) => l.id));
+  return links.map((l) => ({ ...l, scopeText: describeScope(l.scope), assessment: assessments.find((a) => a.linkId === l.id) ?? null }));
+}
+
+/** The person's carers and what each may see, for staff with a relationship to the person. Audited. */
+export async function listCarers(ctx: StaffContext, personId: string): Promise<{ person: PersonHeading; links: CarerLinkSummary[] }> {
+  return withPerson(ctx, personId, 'read', { action: 'carer_link.list', recordType: 'carer_link' }, async (tx, { person, basis }) => {
+    const links = await linkSummaries(tx, ctx.actor.tenantId, personId);
+    await audit(tx, ctx, { action: 'carer_link.list', recordType: 'carer_link', recordId: personId, personId, basis, outcome: 'success', detail: { linkIds: links.map((l) => l.id) } });
+    return { person, links };
+  });
+}
+
+export interface NewCarerLink {
+  carer: CarerDetails;
+  relationship: string;
+  consent: ConsentDecision;
+}
+
+/** Makes the carer's own record and links them to the person with the person's consent as recorded now. Returns the link's id. */
+export async function linkCarer(ctx: StaffContext, personId: string, input: NewCarerLink): Promise<string> {
+  return withPerson(ctx, personId, 'update', { action: 'carer_link.create', recordType: 'carer_link' }, async (tx, { basis }) => {
+    const tenantId = ctx.actor.tenantId;
+    const c = input.carer;
+    const carer = await tx.query<{ id: string }>(
+      `INSERT INTO carers (tenant_id, given_name, family_name, phone, email, contact_preferences, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [tenantId, c.givenName, c.familyName, c.phone, c.email, JSON.stringify(c.contactPreferences), ctx.actor.userId],
+    );
+    const carerId = carer.rows[0]!.id;
+    const scope = normaliseScope(input.consent.scope);
+    const link = await tx.query<{ id: string }>(
+      `INSERT INTO carer_links (tenant_id, person_id, carer_id, relationship, consent_scope, consent_how, consent_recorded_by, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+      [tenantId, personId, carerId, input.relationship, scope, input.consent.how, ctx.actor.userId],
+    );
+    const linkId = link.rows[0]!.id;
+    const change = await applyConsent(tx, tenantId, null, linkId, { ...input.consent, scope, recordedBy: ctx.actor.userId });
+    await audit(tx, ctx, { action: 'carer.create', recordType: 'carer', recordId: carerId, personId, basis, outcome: 'success' });
+    await audit(tx, ctx, {
+      action: 'carer_link.create', recordType: 'carer_link', recordId: linkId, personId, basis, outcome: 'success',
+      detail: { carerId, change, scope, how: input.consent.how },
+    });
+    return linkId;
+  });
+}
+
+export interface CarerLinkPage {
+  person: PersonHeading;
+  link: CarerLink;
+  carer: Carer;
+  events: ConsentEvent[];
+  assessments: Assessment[];
+}
+
+async function linkOrNotFound(tx: Queryable, tenantId: string, personId: string, linkId: string, forUpdate = false): Promise<CarerLink> {
+  const link = await readLinkForPerson(tx, tenantId, personId, linkId, { forUpdate });
+  if (!link) throw notFound('carer');
+  return link;
+}
+
+/** A carer's link to the person: consent and its history, and carers' assessments. Audited. */
+export async function getCarerLink(ctx: StaffContext, personId: string, linkId: string): Promise<CarerLinkPage> {
+  return withPerson(ctx, personId, 'read', { action: 'carer_link.read', recordType: 'carer_link', recordId: linkId }, async (tx, { person, basis }) => {
+    const tenantId = ctx.actor.tenantId;
+    const link = await linkOrNotFound(tx, tenantId, personId, linkId);
+    const carer = (await readCarer(tx, tenantId, link.carerId))!;
+    const events = await readConsentEvents(tx, tenantId, linkId);
+    const assessments = await readAssessments(tx, tenantId, [linkId]);
+    await audit(tx, ctx, { action: 'carer_link.read', recordType: 'carer_link', recordId: linkId, personId, basis, outcome: 'success' });
+    return { person, link, carer, events, assessments };
+  });
+}
+
+/**
+ * Records the person's decision about what the carer may see or be told: given, widened,
+ * narrowed or withdrawn (an empty scope). Takes effect on the carer's very next request.
+ */
+export async function changeConsent(ctx: StaffContext, personId: string, linkId: string, decision: ConsentDecision, version: number): Promise<ScopeChange> {
+  return withPerson(ctx, personId, 'update', { action: 'carer_consent.change', recordType: 'carer_link', recordId: linkId }, async (tx, { basis }) => {
+    const tenantId = ctx.actor.tenantId;
+    const link = await linkOrNotFound(tx, tenantId, personId, linkId, true);
+    if (link.version !== version) throw staleError('scope', 'what this carer may see');
+    const change = await applyConsent(tx, tenantId, link, linkId, { ...decision, recordedBy: ctx.actor.userId });
+    await audit(tx, ctx, {
+      action: 'carer_consent.change', recordType: 'carer_link', recordId: linkId, personId, basis, outcome: 'success',
+      detail: { change, from: link.scope, to: normaliseScope(decision.scope), how: decision.how },
+    });
+    return change;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: carers' assessments
+
+/** Records that a carer's assessment was offered (and the outcome, if already known). Returns its id. */
+export async function offerAssessment(ctx: StaffContext, personId: string, linkId: string, input: AssessmentInput): Promise<string> {
+  return withPerson(ctx, personId, 'update', { action: 'carer_assessment.create', recordType: 'carer_assessment', recordId: linkId }, async (tx, { basis }) => {
+    const tenantId = ctx.actor.tenantId;
+    await linkOrNotFound(tx, tenantId, personId, linkId);
+    const { rows } = await tx.query<{ id: string }>(
+      `INSERT INTO carer_assessments (tenant_id, link_id, offered_on, outcome, outcome_on, notes, created_by, updated_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+      [tenantId, linkId, input.offeredOn, input.outcome, input.outcomeOn, input.notes, ctx.actor.userId],
+    );
+    const id = rows[0]!.id;
+    await audit(tx, ctx, {
+      action: 'carer_assessment.create', recordType: 'carer_assessment', recordId: id, personId, basis, outcome: 'success',
+      detail: { linkId, offeredOn: input.offeredOn, outcome: input.outcome },
+    });
+    return id;
+  });
+}
+
+async function assessmentOrNotFound(tx: Queryable, tenantId: string, linkId: string, assessmentId: string, forUpdate = false): Promise<Assessment> {
+  if (!isId(assessmentId)) throw notFound('carer’s assessment');
+  const { rows } = await tx.query<AssessmentRow>(
+    `${ASSESSMENT_SELECT} WHERE a.tenant_id = $1 AND a.link_id = $2 AND a.id = $3${forUpdate ? ' FOR UPDATE OF a' : ''}`,
+    [tenantId, linkId, assessmentId],
+  );
+  if (!rows[0]) throw notFound('carer’s assessment');
+  return toAssessment(rows[0]);
+}
+
+/** One carer's assessment, to record its outcome. Audited. */
+export async function getAssessment(ctx: StaffContext, personId: string, linkId: string, assessmentId: string): Promise<{ person: PersonHeading; link: CarerLink; assessment: Assessment }> {
+  return withPerson(ctx, personId, 'read', { action: 'carer_assessment.read', recordType: 'carer_assessment', recordId: assessmentId }, async (tx, { person, basis }) => {
+    const tenantId = ctx.actor.tenantId;
+    const link = await linkOrNotFound(tx, tenantId, personId, linkId);
+    const assessment = await assessmentOrNotFound(tx, tenantId, linkId, assessmentId);
+    await audit(tx, ctx, { action: 'carer_assessment.read', recordType: 'carer_assessment', recordId: assessmentId, personId, basis, outcome: 'success' });
+    return { person, link, assessment };
+  });
+}
+
+/** Changes a carer's assessment (its outcome, usually), refused when it changed since the form was opened. */
+export async function updateAssessment(ctx: StaffContext, personId: string, linkId: string, assessmentId: string, input: AssessmentInput, version: number): Promise<void> {
+  await withPerson(ctx, personId, 'update', { action: 'carer_assessment.update', recordType: 'carer_assessment', recordId: assessmentId }, async (tx, { basis }) => {
+    const tenantId = ctx.actor.tenantId;
+    await linkOrNotFound(tx, tenantId, personId, linkId);
+    const current = await assessmentOrNotFound(tx, tenantId, linkId, assessmentId, true);
+    if (current.version !== version) throw staleError('outcome', 'this carer’s assessment');
+    await tx.query(
+      `UPDATE carer_assessments SET offered_on = $3, outcome = $4, outcome_on = $5, notes = $6, updated_at = now(), updated_by = $7, version = version + 1
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, assessmentId, input.offeredOn, input.outcome, input.outcomeOn, input.notes, ctx.actor.userId],
+    );
+    await audit(tx, ctx, {
+      action: 'carer_assessment.update', recordType: 'carer_assessment', recordId: assessmentId, personId, basis, outcome: 'success',
+      detail: { linkId, from: current.outcome, to: input.outcome },
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staff: a carer's own record
+
+export interface CarerPage {
+  carer: Carer;
+  /** the people this carer is linked to that the staff member may reach */
+  links: (CarerLink & { person: PersonHeading })[];
+}
+
+/**
+ * Runs `work` on a carer's record for a staff member who may reach at least one person the carer
+ * is linked to (the same rule as for the people themselves); otherwise 404, audited as denied.
+ */
+async function withCarer<T>(
+  ctx: StaffContext,
+  carerId: string,
+  purpose: PersonAction,
+  action: string,
+  work: (tx: Transaction, page: CarerPage, bases: Map<string, string>) => Promise<T>,
+): Promise<T> {
+  requireRole(ctx.actor, PERSON_ROLES);
+  type Outcome = { kind: 'denied' } | { kind: 'refused'; error: AppError } | { kind: 'done'; value: T };
+  const tenantId = ctx.actor.tenantId;
+  const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
+    const carer = await readCarer(tx, tenantId, carerId, { forUpdate: purpose === 'update' });
+    const links = carer ? await readLinksForCarer(tx, tenantId, carerId) : [];
+    const bases = new Map<string, string>();
+    for (const link of links) {
+      const relationship = await personRelationship(tx, tenantId, link.personId);
+      const basis = relationship ? personAccessBasis(ctx.actor, relationship, purpose) : null;
+      if (basis) bases.set(link.personId, basis);
+    }
+    const reachable = links.filter((l) => bases.has(l.personId));
+    if (!carer || reachable.length === 0) {
+      await audit(tx, ctx, {
+        action, recordType: 'carer', recordId: carerId.slice(0, 64), outcome: 'denied',
+        basis: carer ? 'no relationship to anyone the carer cares for' : 'not found in tenant',
+      });
+      return { kind: 'denied' };
+    }
+    const names = await personNames(tx, tenantId, reachable.map((l) => l.personId));
+    const page: CarerPage = {
+      carer,
+      links: reachable.map((l) => {
+        const n = names.get(l.personId)!;
+        return { ...l, person: { id: l.personId, givenName: n.givenName, familyName: n.familyName } };
+      }),
+    };
+    await tx.query('SAVEPOINT carer_work');
+    try {
+      const value = await work(tx, page, bases);
+      await tx.query('RELEASE SAVEPOINT carer_work');
+      return { kind: 'done', value };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      await tx.query('ROLLBACK TO SAVEPOINT carer_work');
+      for (const l of reachable) {
+        await audit(tx, ctx, { action, recordType: 'carer', recordId: carerId, personId: l.personId, basis: bases.get(l.personId), outcome: 'failure', detail: { code: error.code } });
+      }
+      return { kind: 'refused', error };
+    }
+  });
+  if (outcome.kind === 'denied') throw notFound('carer');
+  if (outcome.kind === 'refused') throw outcome.error;
+  return outcome.value;
+}
+
+/** A carer's own record, with the people they care for that the staff member may reach. Audited for each of those people. */
+export async function getCarer(ctx: StaffContext, carerId: string): Promise<CarerPage> {
+  return withCarer(ctx, carerId, 'read', 'carer.read', async (tx, page, bases) => {
+    for (const l of page.links) {
+      await audit(tx, ctx, { action: 'carer.read', recordType: 'carer', recordId: carerId, personId: l.personId, basis: bases.get(l.personId), outcome: 'success' });
+    }
+    return page;
+  });
+}
+
+/** Changes the carer's own details and contact preferences, refused when they changed since the form was opened. */
+export async function updateCarer(ctx: StaffContext, carerId: string, details: CarerDetails, version: number): Promise<void> {
+  await withCarer(ctx, carerId, 'update', 'carer.update', async (tx, page, bases) => {
+    const before = page.carer;
+    if (before.version !== version) throw staleError('givenName', 'this carer’s details');
+    await tx.query(
+      `UPDATE carers SET given_name = $3, family_name = $4, phone = $5, email = $6, contact_preferences = $7, updated_at = now(), version = version + 1
+        WHERE tenant_id = $1 AND id = $2`,
+      [ctx.actor.tenantId, carerId, details.givenName, details.familyName, details.phone, details.email, JSON.stringify(details.contactPreferences)],
+    );
+    const changed: string[] = (['givenName', 'familyName', 'phone', 'email'] as const).filter((k) => (before[k] ?? null) !== (details[k] ?? null));
+    if (JSON.stringify(before.contactPreferences) !== JSON.stringify(details.contactPreferences)) changed.push('contactPreferences');
+    for (const l of page.links) {
+      await audit(tx, ctx, { action: 'carer.update', recordType: 'carer', recordId: carerId, personId: l.personId, basis: bases.get(l.personId), outcome: 'success', detail: { changed } });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The person's summary page (built by the episodes feature): one line to include each section
+
+export interface CrisisPlanSection {
+  personId: string;
+  personName: string;
+  plan: CrisisPlan | null;
+}
+
+export interface CarersSection {
+  personId: string;
+  personName: string;
+  links: CarerLinkSummary[];
+}
+
+async function readCrisisPlanSection(tx: Queryable, ctx: StaffContext, person: PersonHeading, basis: string): Promise<CrisisPlanSection> {
+  const plan = await readCrisisPlan(tx, ctx.actor.tenantId, person.id);
+  await audit(tx, ctx, { action: 'crisis_plan.read', recordType: 'crisis_plan', recordId: person.id, personId: person.id, basis, outcome: 'success', detail: { exists: plan !== null, on: 'person summary' } });
+  return { personId: person.id, personName: `${person.givenName} ${person.familyName}`, plan };
+}
+
+async function readCarersSection(tx: Queryable, ctx: StaffContext, person: PersonHeading, basis: string): Promise<CarersSection> {
+  const links = await linkSummaries(tx, ctx.actor.tenantId, person.id);
+  await audit(tx, ctx, { action: 'carer_link.list', recordType: 'carer_link', recordId: person.id, personId: person.id, basis, outcome: 'success', detail: { linkIds: links.map((l) => l.id), on: 'person summary' } });
+  return { personId: person.id, personName: `${person.givenName} ${person.familyName}`, links };
+}
+
+/**
+ * Both sections of the person's summary page in one go, for
+ * `{% include "carers/views/_person-crisis-plan.njk" %}` and `{% include "carers/views/_person-carers.njk" %}`:
+ * spread the result into the page's data. Access is checked and each read audited.
+ */
+export async function personSummarySections(ctx: StaffContext, personId: string): Promise<{ crisisPlanSection: CrisisPlanSection; carersSection: CarersSection }> {
+  return withPerson(ctx, personId, 'read', { action: 'crisis_plan.read', recordType: 'crisis_plan' }, async (tx, { person, basis }) => ({
+    crisisPlanSection: await readCrisisPlanSection(tx, ctx, person, basis),
+    carersSection: await readCarersSection(tx, ctx, person, basis),
+  }));
+}
+
+/** The crisis plan section alone (data for carers/views/_person-crisis-plan.njk as `crisisPlanSection`). Audited. */
+export async function crisisPlanSection(ctx: StaffContext, personId: string): Promise<CrisisPlanSection> {
+  return withPerson(ctx, personId, 'read', { action: 'crisis_plan.read', recordType: 'crisis_plan' }, (tx, { person, basis }) => readCrisisPlanSection(tx, ctx, person, basis));
+}
+
+/** The carers section alone (data for carers/views/_person-carers.njk as `carersSection`). Audited. */
+export async function carersSection(ctx: StaffContext, personId: string): Promise<CarersSection> {
+  return withPerson(ctx, personId, 'read', { action: 'carer_link.list', recordType: 'carer_link' }, (tx, { person, basis }) => readCarersSection(tx, ctx, person, basis));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The person and the carer on their own pages (src/features/portal/ decides access and calls these
+// in its transaction)
+
+/**
+ * The person narrows or withdraws what a carer may see, from their own pages. Only narrowing: to
+ * let a carer see more, the person talks to their worker, who records it (so nobody can be
+ * pressed into widening it on the spot). Returns 'stale' without writing when the link changed
+ * since `version`.
+ */
+export async function narrowConsentByPerson(
+  tx: Queryable,
+  ctx: RequestContext,
+  change: { tenantId: string; personId: string; linkId: string; scope: readonly ConsentScope[]; version: number },
+): Promise<ScopeChange | 'stale'> {
+  const link = await readLinkForPerson(tx, change.tenantId, change.personId, change.linkId, { forUpdate: true });
+  if (!link) throw notFound('carer');
+  if (link.version !== change.version) return 'stale';
+  const scope = normaliseScope(change.scope);
+  if (!scope.every((s) => link.scope.includes(s))) {
+    throw new AppError({
+      status: 400, code: 'invalid', message: 'There is a problem',
+      fields: [{ field: 'scope', message: `To let ${link.carerGivenName} see more, talk to your worker. Here you can only stop sharing things.` }],
+    });
+  }
+  const result = await applyConsent(tx, change.tenantId, link, link.id, { scope, how: 'own_pages', note: '', recordedBy: null });
+  await audit(tx, ctx, {
+    action: 'carer_consent.change', recordType: 'carer_link', recordId: link.id, personId: change.personId, basis: 'own record', outcome: 'success',
+    tenantId: change.tenantId, detail: { change: result, from: link.scope, to: scope, how: 'own_pages' },
+  });
+  return result;
+}
+
+/** The carer changes how they want to be contacted, from their own pages. 'stale' when their record changed since `version`. */
+export async function setCarerPreferencesByCarer(
+  tx: Queryable,
+  ctx: RequestContext,
+  change: { tenantId: string; carerId: string; personId: string; preferences: ContactPreferences; version: number },
+): Promise<'saved' | 'stale'> {
+  const carer = await readCarer(tx, change.tenantId, change.carerId, { forUpdate: true });
+  if (!carer) throw notFound('carer');
+  if (carer.version !== change.version) return 'stale';
+  await tx.query(
+    'UPDATE carers SET contact_preferences = $3, updated_at = now(), version = version + 1 WHERE tenant_id = $1 AND id = $2',
+    [change.tenantId, change.carerId, JSON.stringify(change.preferences)],
+  );
+  const changed = (Object.keys(change.preferences) as (keyof ContactPreferences)[]).filter((k) => carer.contactPreferences[k] !== change.preferences[k]);
+  await audit(tx, ctx, {
+    action: 'carer.update', recordType: 'carer', recordId: change.carerId, personId: change.personId, basis: 'own record', outcome: 'success',
+    tenantId: change.tenantId, detail: { changed: changed.map((k) => `contactPreferences.${k}`) },
+  });
+  return 'saved';
+}
