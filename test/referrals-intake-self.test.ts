@@ -11,6 +11,7 @@ import { formOn, inputValue, markedAsError, ReferFlow, selfAnswers, uniqueSurnam
 import { at, listing, saveListings } from './support/listings.ts';
 import { seedTaxonomy } from '../src/seed/taxonomy.ts';
 import { runDueJobs } from '../src/platform/jobs.ts';
+import { logTransport, notificationJobs } from '../src/platform/notifications.ts';
 import { DRAFT_CLEANUP, draftTokenHash, intakeJobs, scheduleDraftCleanup } from '../src/features/referrals/intake/drafts.ts';
 
 let t: TestApp;
@@ -488,6 +489,13 @@ describe('save and come back later', () => {
     const message = emailed.rows[0]!.personalisation;
     assert.ok(message.body.includes(`/refer/resume/${token}`));
     for (const answer of [familyName, 'Alex', '1990', 'DA1', '07700']) assert.ok(!message.body.includes(answer) && !message.subject.includes(answer), `no ${answer} in the email`);
+    // Once sent, the outbox forgets the words: the link opens the draft.
+    await runDueJobs(t.db, notificationJobs(logTransport({ info() {} })));
+    const kept = await t.db.query<{ status: string; personalisation: Record<string, string> }>(
+      `SELECT status, personalisation FROM notifications WHERE template = 'referral-draft-link'`,
+    );
+    assert.equal(kept.rows[0]!.status, 'sent');
+    assert.ok(!JSON.stringify(kept.rows[0]!.personalisation).includes(token), 'the token is not kept in the outbox');
     await flow.post(saved.action, [...saved.hidden, ['email', 'alex@example.com']]);
     await flow.post(saved.action, [...saved.hidden, ['email', 'alex@example.com']]);
     await flow.post(saved.action, [...saved.hidden, ['email', 'alex@example.com']]);
