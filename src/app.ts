@@ -35,6 +35,7 @@ import { apiKeyAdminRoutes } from './features/referrals/api/admin-routes.ts';
 import { settingsRoutes } from './features/admin/settings.ts';
 import { waitingRoutes } from './features/referrals/waiting/routes.ts';
 import { episodeRoutes } from './features/episodes/routes.ts';
+import { intakeRoutes } from './features/referrals/intake/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -158,6 +159,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(apiRoutes, { prefix: '/api/v1', config });
   await app.register(waitingRoutes);
   await app.register(episodeRoutes);
+  await app.register(intakeRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

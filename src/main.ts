@@ -13,6 +13,7 @@ import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
 import { deleteExpiredPortalRecords } from './features/portal/service.ts';
 import { scheduleNoContactReminders, waitingJobs } from './features/referrals/waiting/jobs.ts';
+import { intakeJobs, scheduleDraftCleanup } from './features/referrals/intake/drafts.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
 const DEMO_SEED = 'lantern-demo';
@@ -65,12 +66,15 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   const db = await openDatabase(config, (line) => console.log(line));
   const app = await createApp({ config, db });
   // Background work from the jobs table: notification delivery, the daily directory sweep, the
-  // referral deadline alerts and the waiting lists' no-contact reminders.
-  const handlers = { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config), ...waitingJobs(config) };
+  // referral deadline alerts, the waiting lists' no-contact reminders, and deleting expired portal
+  // records and self-referral drafts.
+  const handlers = {
+    ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config), ...waitingJobs(config), ...intakeJobs(),
+  };
   const jobs = startJobRunner(db, handlers, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders],
+    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders, scheduleDraftCleanup],
   });
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -15,7 +15,7 @@ import { crisisListings, DISTANCES_MILES, distanceText, readSearchInput, searchD
 import { ACCESSIBILITY, ACCESSIBILITY_NAMES, CHANNEL_NAMES, CHANNELS, FIVE_WAYS, FIVE_WAYS_NAMES, type Listing } from './listing.ts';
 
 /** What a result card or service page shows, worked out once here rather than in templates. */
-function present(listing: Listing, distance: number | null, now: Date) {
+export function present(listing: Listing, distance: number | null, now: Date) {
   return {
     ...listing,
     openNow: openNowText(listing.hours, now),

@@ -26,6 +26,7 @@ export const FLASH: Record<string, string> = {
   returned: 'Referral returned to the single point of access',
   withdrawn: 'Referral withdrawn',
   urgency: 'Urgency changed. The deadline has been worked out again.',
+  received: 'Referral saved. Its reference is shown below.',
 };
 
 const NEED_NAMES = new Map(NEEDS_TERMS.map((t) => [t.id, t.name]));
