@@ -84,10 +84,12 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
         { href: '/caseload', text: 'Caseload' },
         { href: '/waiting-list', text: 'Waiting list' },
         { href: '/people', text: 'People' },
+        { href: '/referrals/new', text: 'New referral' },
       ];
     case 'provider':
       return [
         { href: '/prescriptions', text: 'Social prescriptions' },
+        { href: '/caseload', text: 'Caseload' },
         { href: '/waiting-list', text: 'Waiting list' },
         { href: '/people', text: 'People' },
         { href: '/manage/listings', text: 'Your listings' },

@@ -42,6 +42,8 @@ export function referralActions(actor: StaffActor, referral: Referral): { href: 
   const allowed = new Set<ReferralAction>(allowedActions(referral.state, { routed: referral.routedOrganisationId !== null, fastTrack: referral.fastTrack }));
   const spa = actor.role === 'triage' || actor.role === 'admin';
   const open = referral.state === 'received' || referral.state === 'waiting';
+  // Someone who may only read it (a navigator who entered it before it was routed) gets no actions.
+  if (!spa && referral.routedOrganisationId !== actor.organisationId) return [];
   const links: { href: string; text: string }[] = [];
   if (spa && referral.matchStatus === 'needs_review') links.push({ href: `${base}/match`, text: 'Check whether we already know this person' });
   if (spa && allowed.has('route')) links.push({ href: `${base}/triage`, text: 'Triage this referral' });

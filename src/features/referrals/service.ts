@@ -44,7 +44,9 @@ export function referralAccessBasis(actor: StaffActor, referral: Pick<Referral, 
       return 'single point of access';
     case 'navigator':
     case 'provider':
-      return referral.routedOrganisationId === actor.organisationId ? 'referral routed to organisation' : null;
+      if (referral.routedOrganisationId === actor.organisationId) return 'referral routed to organisation';
+      // A navigator who took a referral by phone may see what they entered until it is routed on.
+      return purpose !== 'update' && referral.referrer.userId === actor.userId && referral.routedOrganisationId === null ? 'entered by this worker' : null;
     case 'referrer':
       return purpose === 'status' && referral.referrer.organisationId === actor.organisationId ? 'referring organisation' : null;
     case 'commissioner':
