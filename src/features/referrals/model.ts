@@ -163,5 +163,7 @@ export interface ReferralSubmission {
   /** a redirect's original date, kept so the person does not join the end of another list */
   originalReceivedAt?: Date;
   redirectedFromId?: string;
+  /** a referral for someone already known (a redirect passes the person on): linked to them without matching */
+  personId?: string;
   fastTrack?: boolean;
 }

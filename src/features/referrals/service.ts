@@ -314,7 +314,7 @@ async function insertSubmission(
   // Know the person once: the same NHS number is the same person; otherwise a new record, unless
   // someone already known looks like them, when a triage worker decides.
   const details: people.PersonDetails = { ...p, contactPreferences: s.contactPreferences, consentGpShare: s.consentGpShare, needs: s.needs };
-  let personId = p.nhsNumber ? await people.personIdByNhsNumber(tx, tenantId, p.nhsNumber) : null;
+  let personId = s.personId ?? (p.nhsNumber ? await people.personIdByNhsNumber(tx, tenantId, p.nhsNumber) : null);
   let matchStatus: 'linked' | 'created' | 'needs_review' = 'linked';
   let candidates = 0;
   if (personId) {
