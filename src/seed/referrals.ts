@@ -313,7 +313,10 @@ class ReferralGenerator {
     const receivedAt = this.asOf - age;
     const source = SOURCES(r);
     const channel = CHANNELS[source](r);
-    const state = this.mix === 'open' ? 'received' : this.stateFor(age, repeat, r);
+    let state = this.mix === 'open' ? 'received' : this.stateFor(age, r);
+    // A person has one open support episode at a time: someone already supported is not signed up twice.
+    const alreadySupported = state === 'signed_up' && this.openEpisodes.has(person.id);
+    if (alreadySupported) state = 'unable_to_sign_up';
     this.byState[state] = (this.byState[state] ?? 0) + 1;
 
     // Urgency: a few more crisis and urgent referrals among those still waiting for triage, so a
@@ -409,6 +412,7 @@ class ReferralGenerator {
 
       const end = state === 'waiting' ? this.asOf : triagedAt + Math.min((this.asOf - triagedAt) * 0.8, r.int(3 * DAY, 40 * DAY));
       let unable = state === 'unable_to_sign_up' ? UNABLE(r) : null;
+      if (alreadySupported) unable = ['already_supported', 'Already has support open with us: added to their current support.'];
       // "No response" needs the attempts to show for it; an organisation not yet in Lantern records none.
       if (unable?.[0] === 'no_response' && !team.length) unable = ['insufficient_information', 'The referral had no phone number or address that worked.'];
       const attempts = !team.length ? 0
@@ -479,18 +483,13 @@ class ReferralGenerator {
     return r.int(60 * DAY, 365 * DAY);
   }
 
-  private stateFor(age: number, repeat: boolean, r: Random): ReferralState {
-    let state: ReferralState;
+  private stateFor(age: number, r: Random): ReferralState {
     if (age < 10 * DAY) {
       const received = age < 2 * DAY ? 0.85 : age < 5 * DAY ? 0.55 : 0.25;
-      state = r.chance(received) ? 'received' : r.weighted([['waiting', 85], ['redirected', 10], ['withdrawn', 5]] as const);
-    } else if (age < 60 * DAY) {
-      state = r.weighted([['waiting', 50], ['signed_up', 30], ['unable_to_sign_up', 12], ['redirected', 5], ['withdrawn', 3]] as const);
-    } else {
-      state = r.weighted([['signed_up', 64], ['unable_to_sign_up', 29], ['redirected', 5], ['withdrawn', 2]] as const);
+      return r.chance(received) ? 'received' : r.weighted([['waiting', 85], ['redirected', 10], ['withdrawn', 5]] as const);
     }
-    // A person has one open support episode at a time: someone referred again is not signed up twice.
-    return state === 'signed_up' && repeat ? 'unable_to_sign_up' : state;
+    if (age < 60 * DAY) return r.weighted([['waiting', 50], ['signed_up', 30], ['unable_to_sign_up', 12], ['redirected', 5], ['withdrawn', 3]] as const);
+    return r.weighted([['signed_up', 64], ['unable_to_sign_up', 29], ['redirected', 5], ['withdrawn', 2]] as const);
   }
 
   private referrerOrganisation(source: Source, person: SeedPerson, r: Random): string | null {
