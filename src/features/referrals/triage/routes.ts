@@ -76,6 +76,13 @@ const urgencyItems = (settings: TenantSettings, value: string) => [
   { value: 'routine', text: 'Routine', hint: { text: `First contact within ${settings.routineContactWorkingDays} working days. Weekends and bank holidays do not count` }, checked: value === 'routine' },
 ];
 
+const REDIRECT_ROUTE_WORDS: Record<triage.RedirectRoute, string> = {
+  lantern: 'Takes referrals through Lantern: the referral joins their waiting list with its original date',
+  signpost: 'Outside Lantern: we record that we pointed the person there, and tell them how to get in touch if they said messages are safe',
+  ours: 'Our own service: to keep the referral here, triage it instead',
+  current: 'The referral is with them already',
+};
+
 const done = (reply: FastifyReply, id: string, code: string) => reply.redirect(`/referrals/${id}?done=${code}`, 303);
 
 export const triageRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
@@ -135,7 +142,7 @@ export const triageRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       text: kind === 'partner' ? `${o.areaName}: ${o.organisationName}` : o.organisationName,
       hint: `org:${o.organisationId}` === page.suggestedRoute && page.suggestedBecause
         ? { text: page.suggestedBecause }
-        : kind === 'provider' && o.areaName ? { text: o.areaName } : undefined,
+        : kind === 'provider' ? { text: o.areaName ? `Delivery network provider, ${o.areaName}` : 'Delivery network provider' } : undefined,
       checked: values.route === `org:${o.organisationId}`,
     });
     return reply.render(decisionView, {
@@ -146,7 +153,7 @@ export const triageRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
       needItems,
       routeItems: [
         ...page.partners.map((o) => routeItem(o, 'partner')),
-        ...(page.providers.length ? [{ divider: 'or a delivery network provider' }] : []),
+        ...(page.providers.length ? [{ divider: 'or' }] : []),
         ...page.providers.map((o) => routeItem(o, 'provider')),
         { divider: 'or' },
         { value: 'redirect', text: 'Redirect to another service', hint: { text: 'You will choose the service on the next page. Nothing on this page is saved.' }, checked: values.route === 'redirect' },
@@ -277,27 +284,20 @@ export const triageRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
   const redirectView = `${VIEWS}/redirect.njk`;
   const renderRedirect = (reply: FastifyReply, page: triage.RedirectPage, extra: Record<string, unknown> = {}) => {
     const values = (extra.values as Record<string, string> | undefined) ?? page.values;
-    const listings = [...(page.chosen && !page.results.some((r) => r.listing.id === page.chosen!.id) ? [page.chosen] : []), ...page.results.map((r) => r.listing)];
-    const serviceItems = listings.map((l) => {
-      const inLantern = l.hubReferral && l.organisationId !== null;
-      return {
-        value: l.id,
-        text: l.name,
-        hint: {
-          text: [
-            l.organisationName !== l.name ? l.organisationName : null,
-            inLantern
-              ? 'Takes referrals through Lantern: the referral joins their waiting list with its original date'
-              : 'Outside Lantern: we record that we pointed the person there, and tell them how to get in touch if they said messages are safe',
-          ].filter(Boolean).join('. '),
-        },
-        checked: values.serviceId === l.id,
-      };
-    });
+    const options = [...(page.chosen && !page.results.some((r) => r.listing.id === page.chosen!.listing.id) ? [page.chosen] : []), ...page.results];
+    // Our own service, or where the referral is already, are found but not offered: said in words instead.
+    const offered = options.filter((o) => o.route === 'lantern' || o.route === 'signpost');
+    const notOffered = options.filter((o) => o.route === 'ours' || o.route === 'current').map((o) => `${o.listing.name}: ${REDIRECT_ROUTE_WORDS[o.route].toLowerCase()}`);
+    const serviceItems = offered.map(({ listing: l, route }) => ({
+      value: l.id,
+      text: l.name,
+      hint: { text: [l.organisationName !== l.name ? l.organisationName : null, REDIRECT_ROUTE_WORDS[route]].filter(Boolean).join('. ') },
+      checked: values.serviceId === l.id,
+    }));
     const errors = extra.errors as FormErrors | undefined;
     return reply.render(redirectView, {
       title: `Redirect referral ${page.referral.reference}`,
-      ...referralContext(page.referral), ...page, serviceItems,
+      ...referralContext(page.referral), ...page, serviceItems, notOffered,
       // With no results on the page, the problem with the choice is shown at the search box.
       serviceErrorAtSearch: serviceItems.length === 0 && Boolean(errors?.byField.serviceId),
       ...extra,

@@ -413,14 +413,22 @@ export async function saveMatch(ctx: StaffContext, id: string, form: PostedForm)
 // ---------------------------------------------------------------------------------------------
 // Redirect
 
+/** Where a listing would take the referral: onto a Lantern organisation's waiting list, or a signpost. */
+export type RedirectRoute = 'lantern' | 'signpost' | 'ours' | 'current';
+
+export interface RedirectOption {
+  listing: Listing;
+  route: RedirectRoute;
+}
+
 export interface RedirectPage {
   referral: Referral;
   q: string;
-  results: SearchResult[];
+  results: RedirectOption[];
   searched: boolean;
   searchProblems: FieldError[];
   /** the service chosen before (shown even when the search has moved on) */
-  chosen: Listing | null;
+  chosen: RedirectOption | null;
   blocked: string | null;
   values: Record<string, string>;
 }
@@ -439,10 +447,12 @@ export async function startRedirect(ctx: StaffContext, id: string, q: string, ch
   return withReferral(ctx, id, 'read', async (tx, { referral, basis }) => {
     await audit(tx, ctx, { action: 'referral.read', recordType: 'referral', recordId: referral.id, personId: referral.personId, basis, outcome: 'success', detail: { form: 'redirect' } });
     const found = await findServices(tx, ctx.actor.tenantId, q);
-    const chosen = chosenId ? await getListing(tx, ctx.actor.tenantId, chosenId) : null;
+    const listed = chosenId ? await getListing(tx, ctx.actor.tenantId, chosenId) : null;
+    const chosen = listed && isPublished(listed) ? listed : null;
+    const routes = await redirectRoutes(tx, referral, [...found.results.map((r) => r.listing), ...(chosen ? [chosen] : [])]);
     return {
-      referral, q: found.q, results: found.results, searched: found.searched, searchProblems: found.problems,
-      chosen: chosen && isPublished(chosen) ? chosen : null, blocked: redirectBlock(ctx, referral),
+      referral, q: found.q, results: found.results.map((r) => ({ listing: r.listing, route: routes.get(r.listing.id)! })), searched: found.searched,
+      searchProblems: found.problems, chosen: chosen ? { listing: chosen, route: routes.get(chosen.id)! } : null, blocked: redirectBlock(ctx, referral),
       values: { version: String(referral.version), q: found.q, serviceId: chosenId, note: '', outsideEligibility: '' },
     };
   });
@@ -458,6 +468,21 @@ async function findServices(tx: Queryable, tenantId: string, q: string): Promise
 }
 
 const isPublished = (listing: Listing) => listing.published && listing.status === 'active';
+
+/** For each listing, where redirecting to it would take the referral. One query for all of them. */
+async function redirectRoutes(tx: Queryable, referral: Referral, listings: Listing[]): Promise<Map<string, RedirectRoute>> {
+  const orgIds = [...new Set(listings.flatMap((l) => (l.hubReferral && l.organisationId ? [l.organisationId] : [])))];
+  const { rows } = orgIds.length
+    ? await tx.query<{ id: string; kind: string }>('SELECT id, kind FROM organisations WHERE tenant_id = $1 AND id = ANY($2::uuid[])', [referral.tenantId, orgIds])
+    : { rows: [] };
+  const kinds = new Map(rows.map((r) => [r.id, r.kind]));
+  return new Map(listings.map((l): [string, RedirectRoute] => {
+    const kind = l.hubReferral && l.organisationId ? kinds.get(l.organisationId) : undefined;
+    if (kind === 'single_point_of_access') return [l.id, 'ours'];
+    if (kind !== 'strategic_partner' && kind !== 'delivery_provider') return [l.id, 'signpost'];
+    return [l.id, l.organisationId === referral.routedOrganisationId ? 'current' : 'lantern'];
+  }));
+}
 
 export type RedirectOutcome =
   | { kind: 'routed'; referral: Referral; organisationName: string }
