@@ -5,7 +5,8 @@
 // - 'history': a year of a service's referrals, as the Live Well Kent quarterly report shows them
 //   (self-referrals and other statutory services the largest sources; about two in three signed
 //   up and one in three unable to sign up). Old referrals are closed; the last weeks' are on
-//   waiting lists, and the last days' wait for triage, some overdue. Each has the events of its
+//   waiting lists, and the last days' wait for triage, a few overdue. Recent weeks are weighted
+//   heavily, so that 150 referrals give a demo queue and waiting lists with people on them. Each has the events of its
 //   history, contact attempts while it waited, the access its organisation was granted, and a
 //   support episode when it was signed up. Used by the demo (`npm start`) and `seed --referrals N`.
 // - 'open': every referral waiting for triage, received over the last fortnight: the worst case
@@ -346,7 +347,7 @@ class ReferralGenerator {
         district = parsed.district;
       }
     }
-    const needsReview = state === 'received' && !repeat && r.chance(0.08);
+    const needsReview = state === 'received' && !repeat && r.chance(0.12);
     const nhsNumber = needsReview ? null : person.nhsNumber;
     const gpOrganisationId = source === 'gp' ? referrerOrg : null;
     const eligibility = checkEligibility(
@@ -475,17 +476,21 @@ class ReferralGenerator {
     });
   }
 
-  /** How long ago a referral of a year's history came in: a fifth in the last ten days, three tenths in the weeks before. */
+  /**
+   * How long ago a referral of a year's history came in: three in ten in the last ten days and
+   * three in ten in the weeks before, so a small demo still has a queue and waiting lists.
+   */
   private ageOfHistory(r: Random): number {
     const band = r.next();
-    if (band < 0.2) return r.int(10 * MINUTE, 10 * DAY);
-    if (band < 0.5) return r.int(10 * DAY, 60 * DAY);
+    if (band < 0.3) return r.int(10 * MINUTE, 10 * DAY);
+    if (band < 0.6) return r.int(10 * DAY, 60 * DAY);
     return r.int(60 * DAY, 365 * DAY);
   }
 
   private stateFor(age: number, r: Random): ReferralState {
     if (age < 10 * DAY) {
-      const received = age < 2 * DAY ? 0.85 : age < 5 * DAY ? 0.55 : 0.25;
+      // Most are triaged within a day or two; a few wait longer (and some of those are overdue).
+      const received = age < DAY ? 0.9 : age < 3 * DAY ? 0.6 : age < 6 * DAY ? 0.3 : 0.08;
       return r.chance(received) ? 'received' : r.weighted([['waiting', 85], ['redirected', 10], ['withdrawn', 5]] as const);
     }
     if (age < 60 * DAY) return r.weighted([['waiting', 50], ['signed_up', 30], ['unable_to_sign_up', 12], ['redirected', 5], ['withdrawn', 3]] as const);

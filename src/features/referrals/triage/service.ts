@@ -263,7 +263,9 @@ export async function saveTriage(ctx: StaffContext, id: string, form: PostedForm
     const urgencyChanged = decision.urgency !== referral.urgency;
     const dueAt = urgencyChanged ? dueAtFor(referral.originalReceivedAt, decision.urgency, settings) : referral.dueAt;
     const facts = await people.personFacts(tx, tenantId, referral.personId);
-    const areaId = destination.areaId ?? referral.areaId ?? facts?.areaId ?? null;
+    // The area is where the person lives (the commissioner counts by it): the chosen area's
+    // partner says so; a delivery network provider may work anywhere, so the person's own area stays.
+    const areaId = destination.kind === 'strategic_partner' ? destination.areaId : (referral.areaId ?? facts?.areaId ?? destination.areaId);
     await changeState(tx, ctx, access, 'route', {
       triagedAt: now, triagedBy: ctx.actor.userId, triageReasons: decision.reasons, mentalHealthNeed: decision.mentalHealthNeed,
       dualDiagnosis: decision.dualDiagnosis, offendingHistory: decision.offendingHistory, areaId, routedOrganisationId: destination.organisationId,
@@ -491,6 +493,7 @@ export type RedirectOutcome =
 interface HubDestination {
   organisationId: string;
   organisationName: string;
+  kind: 'strategic_partner' | 'delivery_provider';
   areaId: string | null;
 }
 
@@ -582,7 +585,7 @@ async function hubDestination(tx: Queryable, tenantId: string, organisationId: s
   if (!org) return null;
   if (org.kind === 'single_point_of_access') return 'single point of access';
   if (org.kind !== 'strategic_partner' && org.kind !== 'delivery_provider') return null;
-  return { organisationId: org.id, organisationName: org.name, areaId: org.area_id };
+  return { organisationId: org.id, organisationName: org.name, kind: org.kind, areaId: org.area_id };
 }
 
 /** The new referral for a service in Lantern: what the first one said, the person already known, and the original date. */
@@ -616,7 +619,8 @@ async function routeRedirected(
   const created = (await readReferral(tx, tenantId, newId, true))!;
   if (created.state === 'received') {
     await changeState(tx, ctx, { referral: created, basis: `redirected from referral ${original.reference}` }, 'route', {
-      routedOrganisationId: destination.organisationId, areaId: destination.areaId ?? created.areaId,
+      routedOrganisationId: destination.organisationId,
+      areaId: destination.kind === 'strategic_partner' ? destination.areaId : (created.areaId ?? destination.areaId),
       urgency: original.urgency, crisisFlag: original.crisisFlag, dueAt: dueAtFor(created.originalReceivedAt, original.urgency, settings),
       triagedAt: now, triagedBy: ctx.actor.userId, triageReasons: note, mentalHealthNeed: original.mentalHealthNeed,
       dualDiagnosis: original.dualDiagnosis, offendingHistory: original.offendingHistory,
