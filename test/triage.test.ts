@@ -408,6 +408,31 @@ describe('redirect', () => {
     assert.equal((await navigator.get(`/referrals/${received.id}/redirect`)).statusCode, 404);
   });
 
+  test('a redirect overtaken by someone else’s change is refused, and the referral made for it does not wait in the queue', async () => {
+    const original = await triaged();
+    // Someone changes the first referral in the moment between the new referral being made and the redirect completing.
+    await t.db.exec(`
+      CREATE FUNCTION test_meanwhile() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN UPDATE referrals SET version = version + 1 WHERE tenant_id = NEW.tenant_id AND id = NEW.redirected_from_id; RETURN NEW; END $$;
+      CREATE TRIGGER test_meanwhile AFTER INSERT ON referrals FOR EACH ROW WHEN (NEW.redirected_from_id IS NOT NULL) EXECUTE FUNCTION test_meanwhile();`);
+    try {
+      const response = await triage.submit(`/referrals/${original.id}/redirect?q=West+Kent`, {
+        serviceId: 'kent-live-well-kent-shaw-trust-west-kent', note: 'Moving to Maidstone.', outsideEligibility: 'no',
+      });
+      assert.equal(response.statusCode, 409);
+      assert.match(response.body, /Someone else changed this referral/);
+    } finally {
+      await t.db.exec('DROP TRIGGER test_meanwhile ON referrals; DROP FUNCTION test_meanwhile();');
+    }
+    const old = await row(original.id);
+    assert.equal(old.state, 'waiting');
+    assert.equal(old.routed_organisation_id, porchlight());
+    const made = await t.db.query<{ state: string; close_reason: string }>('SELECT state, close_reason FROM referrals WHERE redirected_from_id = $1', [original.id]);
+    assert.deepEqual(made.rows, [{ state: 'withdrawn', close_reason: 'entered_in_error' }]);
+    const navigator = await t.signedIn(demoEmail('navigator'));
+    assert.equal((await navigator.get(`/people/${original.personId}`)).statusCode, 200, 'the first organisation keeps its access');
+  });
+
   test('a service in Lantern needs the person known first', async () => {
     const { referral } = await lookalike();
     const response = await triage.submit(`/referrals/${referral.id}/redirect?q=West+Kent`, {

@@ -310,7 +310,7 @@ export const triageRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
 
   app.get<{ Params: { id: string } }>('/referrals/:id/redirect', async (request, reply) => {
     const query = queryParams(request);
-    return renderRedirect(reply, await triage.startRedirect(staffContext(request), request.params.id, query.q ?? '', query.service ?? ''));
+    return renderRedirect(reply, await triage.startRedirect(staffContext(request), request.params.id, query.q ?? '', (query.service ?? '').slice(0, 200)));
   });
 
   app.post<{ Params: { id: string } }>('/referrals/:id/redirect', async (request, reply) => {

@@ -27,7 +27,7 @@ import { changeState, dueAtFor, expectVersion, recordChange, submitReferral, wit
 import { readReferral } from '../store.ts';
 import {
   readAllocationForm, readMatchForm, readRedirectForm, readTriageForm, readUrgencyForm, readWithdrawalForm, WITHDRAW_REASONS,
-  type PostedForm, type TriageValues,
+  type PostedForm, type RedirectInput, type TriageValues,
 } from './forms.ts';
 import { allocatedMessage, routedMessage, signpostMessage, urgencyRaisedMessage } from './messages.ts';
 
@@ -510,7 +510,9 @@ export async function saveRedirect(ctx: StaffContext, id: string, form: PostedFo
   const now = options.now ?? new Date();
   const tenantId = ctx.actor.tenantId;
 
-  type Plan = { kind: 'signposted'; messaged: 'email' | 'sms' | null } | { kind: 'hub'; referral: Referral & { personId: string }; listing: Listing; destination: HubDestination };
+  type Plan =
+    | { kind: 'signposted'; messaged: 'email' | 'sms' | null }
+    | { kind: 'hub'; referral: Referral & { personId: string }; listing: Listing; destination: HubDestination; input: RedirectInput };
   const plan = await withReferral(ctx, id, 'update', async (tx, access): Promise<Plan> => {
     const { referral } = access;
     expectVersion(referral, Number(values.version));
@@ -532,7 +534,7 @@ export async function saveRedirect(ctx: StaffContext, id: string, form: PostedFo
     }
     if (destination) {
       mustKnowPerson(referral);
-      return { kind: 'hub', referral, listing, destination };
+      return { kind: 'hub', referral, listing, destination, input };
     }
 
     // Signposting: the referral closes here, with where the person was pointed and why.
@@ -548,18 +550,18 @@ export async function saveRedirect(ctx: StaffContext, id: string, form: PostedFo
   // A service in Lantern: a new referral for it through the core, so it is made, matched (to the
   // same person), acknowledged and audited like any other. The key makes a repeated attempt give
   // back the same new referral rather than a second one.
-  const original = plan.referral;
+  const { referral: original, input: redirect } = plan;
   const { referral: created, replayed } = await submitReferral(ctx, tenantId, redirectSubmission(original, plan.destination), { baseUrl: options.baseUrl, now });
   try {
     return await withReferral(ctx, id, 'update', async (tx, access) => {
       expectVersion(access.referral, original.version);
       const settings = await getTenantSettings(tx, tenantId);
-      const routed = await routeRedirected(tx, ctx, created.id, original, plan.destination, input!.note, settings, now);
+      const routed = await routeRedirected(tx, ctx, created.id, original, plan.destination, redirect.note, settings, now);
       await changeState(tx, ctx, access, 'redirect', {
-        redirectServiceId: plan.listing.id, redirectServiceName: plan.listing.name, redirectNote: input!.note, redirectedToId: routed.id, closedAt: now,
+        redirectServiceId: plan.listing.id, redirectServiceName: plan.listing.name, redirectNote: redirect.note, redirectedToId: routed.id, closedAt: now,
       }, {
-        note: input!.note,
-        detail: { serviceId: plan.listing.id, organisationId: plan.destination.organisationId, newReferralId: routed.id, outsideEligibility: input!.outsideEligibility },
+        note: redirect.note,
+        detail: { serviceId: plan.listing.id, organisationId: plan.destination.organisationId, newReferralId: routed.id, outsideEligibility: redirect.outsideEligibility },
       });
       await endPersonAccess(tx, tenantId, original.id);
       await notifyTeam(tx, tenantId, plan.destination.organisationId, null, (toWorker) => routedMessage({
@@ -712,11 +714,14 @@ export async function saveAllocation(ctx: StaffContext, id: string, form: Posted
     await recordChange(tx, ctx, access, 'allocate', { responsibleUserId: worker.id }, {
       note: input.note || null, detail: { from: referral.responsibleUserId, to: worker.id, handover: reallocation },
     });
-    await queueNotification(tx, {
-      tenantId: referral.tenantId, channel: 'email', recipient: worker.email,
-      ...allocatedMessage({ reference: referral.reference, handover: reallocation, url: referralUrl(options.baseUrl, referral.id) }),
-      reference: `referral:${referral.id}:allocated:${referral.version}`,
-    });
+    // Someone taking a referral on themselves does not need telling.
+    if (worker.id !== ctx.actor.userId) {
+      await queueNotification(tx, {
+        tenantId: referral.tenantId, channel: 'email', recipient: worker.email,
+        ...allocatedMessage({ reference: referral.reference, handover: reallocation, url: referralUrl(options.baseUrl, referral.id) }),
+        reference: `referral:${referral.id}:allocated:${referral.version}`,
+      });
+    }
     return (await readReferral(tx, referral.tenantId, referral.id))!;
   }, 'allocate');
 }
