@@ -363,6 +363,7 @@ describe('redirect', () => {
       serviceId: 'kent-citizens-advice-debt', note: 'Needs debt advice first.', outsideEligibility: 'no',
     });
     assert.equal(response.statusCode, 303, errorSummary(response.body).join('; '));
+    assert.equal(response.headers.location, `/referrals/${allowed.id}?done=signposted`);
     const saved = await row(allowed.id);
     assert.equal(saved.state, 'redirected');
     assert.equal(saved.redirect_service_id, 'kent-citizens-advice-debt');

@@ -18,6 +18,7 @@ export const FLASH: Record<string, string> = {
   triaged: 'Triage decision saved. The referral is on the waiting list.',
   matched: 'Person record decision saved',
   redirected: 'Referral redirected. The original date went with it.',
+  signposted: 'Referral closed: the person was pointed to a service outside Lantern.',
   allocated: 'Responsible worker saved',
   contact: 'Contact attempt recorded',
   'signed-up': 'Signed up. Their support episode is open.',

@@ -318,8 +318,8 @@ export const triageRoutes: FastifyPluginAsync<{ config: Config }> = async (app, 
     const { id } = request.params;
     const form = postedForm(request);
     try {
-      await triage.saveRedirect(ctx, id, form, options());
-      return done(reply, id, 'redirected');
+      const outcome = await triage.saveRedirect(ctx, id, form, options());
+      return done(reply, id, outcome.kind === 'routed' ? 'redirected' : 'signposted');
     } catch (error) {
       if (!showsOnForm(error)) throw error;
       const page = await triage.startRedirect(ctx, id, text(form, 'q'), text(form, 'serviceId'));
