@@ -121,9 +121,9 @@ type Row = {
   eligible: boolean | null; fast_track: boolean;
 };
 
-/** The WHERE clause (on alias r) for the filters, with its parameters appended to `params`. */
-function filterSql(filters: QueueFilters, now: Date, params: unknown[]): string {
-  const where = [`r.tenant_id = $1`, `r.state = 'received'`];
+/** The filters as SQL conditions on alias r, each starting ' AND ', with their parameters appended to `params`. */
+function filterConditions(filters: QueueFilters, now: Date, params: unknown[]): string {
+  const where: string[] = [];
   const p = (value: unknown) => {
     params.push(value);
     return `$${params.length}`;
@@ -132,7 +132,7 @@ function filterSql(filters: QueueFilters, now: Date, params: unknown[]): string 
   if (filters.areaId) where.push(`r.area_id = ${p(filters.areaId)}::uuid`);
   if (filters.overdueOnly) where.push(`r.due_at < ${p(now.toISOString())}::timestamptz`);
   if (filters.needsMatch) where.push(`r.match_status = 'needs_review'`);
-  return where.join(' AND ');
+  return where.map((w) => ` AND ${w}`).join('');
 }
 
 const capped = (n: unknown): CappedCount => ({ n: Math.min(Number(n ?? 0), COUNT_CAP), more: Number(n ?? 0) > COUNT_CAP });
@@ -151,7 +151,7 @@ export async function triageQueue(ctx: StaffContext, request: QueueRequest, now 
   const filtered = Boolean(filters.urgency || filters.areaId || filters.overdueOnly || filters.needsMatch);
 
   const params: unknown[] = [tenantId];
-  const where = filterSql(filters, now, params);
+  const where = `r.tenant_id = $1 AND r.state = 'received'${filterConditions(filters, now, params)}`;
   const bookmark = request.after ?? request.before;
   const backwards = request.before !== null && request.after === null;
   let keyset = '';
@@ -181,27 +181,24 @@ export async function triageQueue(ctx: StaffContext, request: QueueRequest, now 
     const page = rows.slice(0, QUEUE_PAGE_SIZE);
     if (backwards) page.reverse();
 
+    // The counts at the top, how many match the filters, and the areas to filter by: one round trip.
     const countParams: unknown[] = [tenantId, now.toISOString(), endOfToday.toISOString()];
-    const count = (extra: string) =>
-      `(SELECT count(*) FROM (SELECT 1 FROM referrals WHERE tenant_id = $1 AND state = 'received'${extra} LIMIT ${COUNT_CAP + 1}) AS c)`;
-    const counts = await tx.query<{ crisis: number; overdue: number; due_today: number; all: number }>(
-      `SELECT ${count(' AND urgency_rank = 0')} AS crisis,
-              ${count(' AND due_at < $2::timestamptz')} AS overdue,
-              ${count(' AND due_at >= $2::timestamptz AND due_at <= $3::timestamptz')} AS due_today,
-              ${count('')} AS all`,
+    const count = (conditions: string) =>
+      `(SELECT count(*) FROM (SELECT 1 FROM referrals r WHERE r.tenant_id = $1 AND r.state = 'received'${conditions} LIMIT ${COUNT_CAP + 1}) AS c)`;
+    const matchConditions = filtered ? filterConditions(filters, now, countParams) : '';
+    const summary = await tx.query<{ crisis: number; overdue: number; due_today: number; all: number; matching: number | null; areas: { id: string; name: string }[] | string }>(
+      `SELECT ${count(' AND r.urgency_rank = 0')} AS crisis,
+              ${count(' AND r.due_at < $2::timestamptz')} AS overdue,
+              ${count(' AND r.due_at >= $2::timestamptz AND r.due_at <= $3::timestamptz')} AS due_today,
+              ${count('')} AS all,
+              ${filtered ? count(matchConditions) : 'NULL'} AS matching,
+              coalesce((SELECT json_agg(json_build_object('id', id, 'name', name) ORDER BY name) FROM areas WHERE tenant_id = $1), '[]') AS areas`,
       countParams,
     );
-    let matching: CappedCount | null = null;
-    if (filtered) {
-      const matchParams: unknown[] = [tenantId];
-      const matchWhere = filterSql(filters, now, matchParams);
-      const m = await tx.query<{ n: number }>(
-        `SELECT count(*) AS n FROM (SELECT 1 FROM referrals r WHERE ${matchWhere} LIMIT ${COUNT_CAP + 1}) AS c`,
-        matchParams,
-      );
-      matching = capped(m.rows[0]?.n);
-    }
-    const areas = await tx.query<{ id: string; name: string }>('SELECT id, name FROM areas WHERE tenant_id = $1 ORDER BY name', [tenantId]);
+    const c = summary.rows[0]!;
+    const matching: CappedCount | null = filtered ? capped(c.matching) : null;
+    // Both drivers hand json back parsed; PGlite may give a json string for an empty set.
+    const areas = typeof c.areas === 'string' ? (JSON.parse(c.areas) as { id: string; name: string }[]) : c.areas;
 
     const today = londonDate(now);
     const queueRows = page.map((r): QueueRow => ({
@@ -226,13 +223,12 @@ export async function triageQueue(ctx: StaffContext, request: QueueRequest, now 
     // backwards, there is one when the extra row was found.
     const hasPrevious = backwards ? more : request.after !== null;
     const hasNext = backwards ? true : more;
-    const c = counts.rows[0]!;
     return {
       rows: queueRows,
       counts: { crisis: capped(c.crisis), overdue: capped(c.overdue), dueToday: capped(c.due_today), all: capped(c.all) },
       matching,
       filters,
-      areas: areas.rows,
+      areas,
       next: hasNext && lastRow ? cursorOf(lastRow) : null,
       previous: hasPrevious && firstRow ? cursorOf(firstRow) : null,
       first: !hasPrevious,
