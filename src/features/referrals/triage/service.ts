@@ -211,7 +211,8 @@ async function triagePageIn(tx: Transaction, ctx: StaffContext, access: Referral
       urgency: referral.urgency,
       reasons: referral.triageReasons ?? '',
       mentalHealthNeed: referral.mentalHealthNeed ?? '',
-      dualDiagnosis: referral.triagedAt ? yesNo(referral.dualDiagnosis, 'not_known') : referral.dualDiagnosis === null ? '' : yesNo(referral.dualDiagnosis, ''),
+      // Before a first triage nothing is known, so nothing is ticked; after one, null was "not known".
+      dualDiagnosis: referral.dualDiagnosis === null && !referral.triagedAt ? '' : yesNo(referral.dualDiagnosis, 'not_known'),
       offendingHistory: yesNo(referral.offendingHistory, 'not_asked'),
       needs: [...new Set([...referral.needs, ...personNeeds])].filter((n) => NEED_IDS.has(n)),
       route: suggested ? `org:${suggested.organisationId}` : '',
