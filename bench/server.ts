@@ -32,7 +32,6 @@ let referralsSeconds = 0;
 if (openReferrals > 0) {
   const t0 = performance.now();
   await seedReferrals(db, { tenant: 'kent', count: openReferrals, seed: 'bench', mix: 'open' });
-  await db.query('ANALYZE');
   referralsSeconds = (performance.now() - t0) / 1000;
 }
 const app = await createApp({ config: testConfig({ logLevel: 'silent', secureCookies: false, publicTenant: 'kent' }), db });
