@@ -322,7 +322,7 @@ class ReferralGenerator {
 
     // Urgency: a few more crisis and urgent referrals among those still waiting for triage, so a
     // small demo queue shows each kind.
-    const crisisShare = state === 'received' ? 0.06 : 0.03;
+    const crisisShare = state === 'received' ? 0.08 : 0.03;
     const urgency: Urgency = r.chance(crisisShare) ? 'crisis' : r.chance(state === 'received' ? 0.2 : 0.15) ? 'urgent' : 'routine';
     const crisisFlag = urgency === 'crisis' && r.chance(0.8);
 
@@ -490,7 +490,7 @@ class ReferralGenerator {
   private stateFor(age: number, r: Random): ReferralState {
     if (age < 10 * DAY) {
       // Most are triaged within a day or two; a few wait longer (and some of those are overdue).
-      const received = age < DAY ? 0.9 : age < 3 * DAY ? 0.6 : age < 6 * DAY ? 0.3 : 0.08;
+      const received = age < DAY ? 0.9 : age < 3 * DAY ? 0.6 : age < 6 * DAY ? 0.3 : 0.15;
       return r.chance(received) ? 'received' : r.weighted([['waiting', 85], ['redirected', 10], ['withdrawn', 5]] as const);
     }
     if (age < 60 * DAY) return r.weighted([['waiting', 50], ['signed_up', 30], ['unable_to_sign_up', 12], ['redirected', 5], ['withdrawn', 3]] as const);
