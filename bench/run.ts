@@ -1,4 +1,4 @@
-// npm run bench [-- foundation | directory | api]: benchmarks over real HTTP on loopback, each beside
+// npm run bench [-- foundation | directory | api | triage]: benchmarks over real HTTP on loopback, each beside
 // the machine's own limit (a route that does nothing) and beside the same work done directly
 // against the database, so the figures read as ratios rather than lone times. Runs on PGlite
 // and, when it is reachable, on PostgreSQL (BENCH_DATABASE_URL, default the local server).
@@ -10,17 +10,19 @@ import { postgresDatabase } from '../src/db/database.ts';
 import { DEMO_PASSWORD } from '../src/seed/generate.ts';
 import { readSearchInput, searchDirectory } from '../src/features/directory/search.ts';
 import { loadDistrictTable } from '../src/platform/places.ts';
+import { readQueueRequest, triageQueue } from '../src/features/referrals/triage/queue.ts';
+import type { StaffContext } from '../src/platform/context.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = 10;
 const POSTGRES = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const SUITES = process.argv.slice(2).filter((a) => a === 'foundation' || a === 'directory' || a === 'api');
-const suites = SUITES.length ? SUITES : ['foundation', 'directory', 'api'];
+const SUITES = process.argv.slice(2).filter((a) => a === 'foundation' || a === 'directory' || a === 'api' || a === 'triage');
+const suites = SUITES.length ? SUITES : ['foundation', 'directory', 'api', 'triage'];
 
 interface Measure { rps: number; p50: number; p95: number; p99: number; errors: number }
 interface Row extends Measure { suite: string; driver: string; scenario: string }
 
-interface Server { port: number; driver: string; url?: string; peopleSeconds: number; listingsSeconds: number; apiKey: string; stop(): Promise<void> }
+interface Server { port: number; driver: string; url?: string; peopleSeconds: number; listingsSeconds: number; referralsSeconds: number; apiKey: string; stop(): Promise<void> }
 
 async function startServer(databaseUrl: string | undefined, env: Record<string, string>): Promise<Server> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...env };
@@ -128,6 +130,8 @@ async function postgresReachable(): Promise<boolean> {
 
 const rows: Row[] = [];
 const notes: string[] = [];
+// Other work on the machine slows every row alike; the load says how busy it was.
+const loadAtStart = os.loadavg()[0]!;
 const drivers: (string | undefined)[] = [undefined];
 if (await postgresReachable()) drivers.push(POSTGRES);
 else notes.push(`PostgreSQL at ${POSTGRES} was not reachable: PGlite only.`);
@@ -255,16 +259,70 @@ async function api(databaseUrl: string | undefined): Promise<void> {
   await server.stop();
 }
 
+const OPEN_REFERRALS = Number(process.env.BENCH_OPEN_REFERRALS ?? 100_000);
+const TRIAGE_PEOPLE = Number(process.env.BENCH_TRIAGE_PEOPLE ?? 20_000);
+
+/** Links a triage worker follows: the filters, each area, and bookmarks down to the 40th page. */
+async function queuePaths(base: string, cookie: string): Promise<{ filters: string[]; deep: string[] }> {
+  const top = await (await fetch(`${base}/triage`, { headers: { cookie } })).text();
+  const areas = [...top.matchAll(/<option value="([0-9a-f-]{36})"/g)].map((m) => m[1]!);
+  const filters = ['/triage?urgency=crisis', '/triage?urgency=urgent', '/triage?overdue=yes', '/triage?match=yes', '/triage?urgency=routine&overdue=yes', ...areas.map((a) => `/triage?area=${a}`)];
+  const deep: string[] = [];
+  let html = top;
+  for (let page = 0; page < 40; page++) {
+    const next = /href="([^"]+)" rel="next"/.exec(html)?.[1]?.replace(/&amp;/g, '&');
+    if (!next) break;
+    deep.push(next);
+    html = await (await fetch(`${base}${next}`, { headers: { cookie } })).text();
+  }
+  return { filters, deep };
+}
+
+async function triage(databaseUrl: string | undefined): Promise<void> {
+  const server = await startServer(databaseUrl, { BENCH_PEOPLE: String(TRIAGE_PEOPLE), BENCH_LISTINGS: '0', BENCH_OPEN_REFERRALS: String(OPEN_REFERRALS) });
+  const base = `http://127.0.0.1:${server.port}`;
+  const suite = `triage (${OPEN_REFERRALS.toLocaleString('en-GB')} open referrals)`;
+  notes.push(`triage, ${server.driver}: seeded ${OPEN_REFERRALS.toLocaleString('en-GB')} referrals, all waiting for triage, from ${TRIAGE_PEOPLE.toLocaleString('en-GB')} people in ${server.referralsSeconds.toFixed(1)} s`);
+  const cookie = await signIn(base);
+  const { filters, deep } = await queuePaths(base, cookie);
+  if (deep.length < 40) throw new Error(`the triage queue had only ${deep.length + 1} pages`);
+  const run = async (scenario: string, paths: string[], withCookie: boolean) => {
+    rows.push({ suite, driver: server.driver, scenario, ...(await load(base, paths, withCookie ? cookie : undefined)) });
+  };
+  await run('do-nothing route (limit)', ['/bench/noop'], false);
+  await run('GET /triage: top of the queue (HTML, session, counts, audit row)', ['/triage'], true);
+  await run('GET /triage: filters, and pages 2 to 41 (HTML)', [...filters, ...deep], true);
+  await run('the queue’s queries alone: page, counts, audit row (no session, no HTML)', ['/bench/triage-queue', ...filters.map((f) => f.replace('/triage', '/bench/triage-queue'))], false);
+  if (server.url) {
+    const db = postgresDatabase(server.url, { max: CONNECTIONS });
+    const { rows: [u] } = await db.query<{ id: string; organisation_id: string; name: string; email: string }>(
+      "SELECT id, organisation_id, name, email FROM staff_users WHERE email = 'triage@kent.demo.lantern.test'",
+    );
+    const ctx = (i: number): StaffContext => ({
+      db, requestId: `bench-${i}`, ip: '127.0.0.1',
+      actor: { userId: u!.id, tenantId: 'kent', organisationId: u!.organisation_id, role: 'triage', name: u!.name, email: u!.email, sessionHash: '', mustChangePassword: false, teamLead: false },
+    });
+    const requests = ['/triage', ...filters].map((p) => readQueueRequest(Object.fromEntries(new URL(p, base).searchParams)));
+    rows.push({
+      suite, driver: server.driver, scenario: 'the same queries alone, in the database',
+      ...(await direct((i) => triageQueue(ctx(i), requests[i % requests.length]!))),
+    });
+    await db.close();
+  }
+  await server.stop();
+}
+
 for (const databaseUrl of drivers) {
   if (suites.includes('foundation')) await foundation(databaseUrl);
   if (suites.includes('directory')) await directory(databaseUrl);
   if (suites.includes('api')) await api(databaseUrl);
+  if (suites.includes('triage')) await triage(databaseUrl);
 }
 
 const limits = new Map(rows.filter((r) => r.scenario.startsWith('do-nothing')).map((r) => [`${r.suite}/${r.driver}`, r.rps]));
 const fmt = (n: number, d = 1) => n.toLocaleString('en-GB', { maximumFractionDigits: d, minimumFractionDigits: d });
 console.log(`\nLantern benchmarks: ${CONNECTIONS} connections, ${SECONDS} s a scenario`);
-console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}\n`);
+console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end\n`);
 const header = ['suite', 'driver', 'scenario', 'req/s', 'x of limit', 'p50 ms', 'p97.5 ms', 'p99 ms', 'errors'];
 const table = rows.map((r) => [r.suite, r.driver, r.scenario, fmt(r.rps, 0), fmt(r.rps / (limits.get(`${r.suite}/${r.driver}`) ?? r.rps), 3), fmt(r.p50, 2), fmt(r.p95, 2), fmt(r.p99, 2), String(r.errors)]);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));

@@ -36,6 +36,7 @@ import { settingsRoutes } from './features/admin/settings.ts';
 import { waitingRoutes } from './features/referrals/waiting/routes.ts';
 import { episodeRoutes } from './features/episodes/routes.ts';
 import { intakeRoutes } from './features/referrals/intake/routes.ts';
+import { triageRoutes } from './features/referrals/triage/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -160,6 +161,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(waitingRoutes);
   await app.register(episodeRoutes);
   await app.register(intakeRoutes, { config });
+  await app.register(triageRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

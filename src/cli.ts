@@ -7,17 +7,22 @@ import { backupEmbedded, restoreEmbedded } from './db/embedded.ts';
 import { seedDatabase } from './seed/generate.ts';
 import { seedDirectory } from './seed/directory.ts';
 import { seedSyntheticListings } from './seed/synthetic-listings.ts';
+import { seedReferrals } from './seed/referrals.ts';
 import { describeImport, FeedError, importOrukFeed } from './features/directory/oruk/import.ts';
 
 const USAGE = `Usage: lantern <command>
 
   serve                          run the hub (npm start)
   migrate                        apply database migrations and stop
-  seed --tenant kent|kingston [--tenant ...] --people N [--listings M] [--seed S]
+  seed --tenant kent|kingston [--tenant ...] --people N [--listings M] [--referrals R]
+       [--open-referrals O] [--seed S]
                                  generate deterministic demo data into the configured database
                                  (a new, empty one: set DATABASE_URL or DATA_DIR): tenants, people,
-                                 the directory's demo listings, and M synthetic listings across
-                                 England in the first tenant (for benchmarks; default 0)
+                                 the directory's demo listings, M synthetic listings across
+                                 England in the first tenant (for benchmarks; default 0), R
+                                 referrals per tenant with a year's history (closed, waiting,
+                                 waiting for triage; default 0) and O more referrals per tenant all
+                                 waiting for triage (the triage queue's benchmark; default 0)
   import oruk --tenant T --from URL-OR-FILE [--prefix P]
                                  import an Open Referral UK feed (an API's base URL, or a JSON
                                  file) into a tenant's directory; importing again updates in place
@@ -45,6 +50,8 @@ async function main(argv: string[]): Promise<void> {
           tenant: { type: 'string', multiple: true },
           people: { type: 'string' },
           listings: { type: 'string' },
+          referrals: { type: 'string' },
+          'open-referrals': { type: 'string' },
           seed: { type: 'string' },
         },
       });
@@ -55,6 +62,11 @@ async function main(argv: string[]): Promise<void> {
       if (!Number.isInteger(people) || people < 0) throw new Error('--people must be a whole number, like 1000');
       const listings = Number(values.listings ?? '0');
       if (!Number.isInteger(listings) || listings < 0) throw new Error('--listings must be a whole number, like 50000');
+      const referrals = Number(values.referrals ?? '0');
+      if (!Number.isInteger(referrals) || referrals < 0) throw new Error('--referrals must be a whole number, like 1000');
+      const openReferrals = Number(values['open-referrals'] ?? '0');
+      if (!Number.isInteger(openReferrals) || openReferrals < 0) throw new Error('--open-referrals must be a whole number, like 100000');
+      if ((referrals || openReferrals) && people === 0) throw new Error('Referrals need people to refer: give --people too.');
       const db = await openDatabase({ ...config, demoData: false }, console.log);
       try {
         const started = performance.now();
@@ -65,6 +77,14 @@ async function main(argv: string[]): Promise<void> {
         if (listings > 0) {
           const report = await seedSyntheticListings(db, { tenantId: tenants[0] as string, count: listings, seed }, console.log);
           console.log(`Added ${listings.toLocaleString('en-GB')} synthetic listings to ${report.tenantId} in ${(report.millis / 1000).toFixed(1)} s.`);
+        }
+        for (const [count, mix] of [[referrals, 'history'], [openReferrals, 'open']] as const) {
+          if (count === 0) continue;
+          for (const tenant of tenants as ('kent' | 'kingston')[]) {
+            const report = await seedReferrals(db, { tenant, count, seed, mix }, console.log);
+            const states = Object.entries(report.byState).map(([state, n]) => `${n.toLocaleString('en-GB')} ${state.replace(/_/g, ' ')}`).join(', ');
+            console.log(`${tenant}: ${count.toLocaleString('en-GB')} referrals (${states}) in ${(report.millis / 1000).toFixed(1)} s.`);
+          }
         }
         console.log(`Seeded ${people.toLocaleString('en-GB')} people per tenant in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
       } finally {

@@ -8,6 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { createApp } from './app.ts';
 import { DEMO_PASSWORD, demoSignIns, seedDatabase } from './seed/generate.ts';
 import { seedDirectory } from './seed/directory.ts';
+import { seedReferrals } from './seed/referrals.ts';
 import { startJobRunner } from './platform/jobs.ts';
 import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
@@ -16,6 +17,8 @@ import { scheduleNoContactReminders, waitingJobs } from './features/referrals/wa
 import { intakeJobs, scheduleDraftCleanup } from './features/referrals/intake/drafts.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
+/** A year of referrals, so the triage queue and waiting lists look alive; dated from the moment the demo is made. */
+export const DEMO_REFERRALS_PER_TENANT = 150;
 const DEMO_SEED = 'lantern-demo';
 
 async function fillWithDemoData(db: Database, log: (line: string) => void): Promise<void> {
@@ -24,6 +27,9 @@ async function fillWithDemoData(db: Database, log: (line: string) => void): Prom
   log(`Adding demo data (${DEMO_PEOPLE_PER_TENANT.toLocaleString('en-GB')} people in each demo area)...`);
   await seedDatabase(db, { tenants: ['kent', 'kingston'], people: DEMO_PEOPLE_PER_TENANT, seed: DEMO_SEED });
   await seedDirectory(db, ['kent', 'kingston']);
+  for (const tenant of ['kent', 'kingston'] as const) {
+    await seedReferrals(db, { tenant, count: DEMO_REFERRALS_PER_TENANT, seed: DEMO_SEED });
+  }
 }
 
 /** Opens the configured database, migrated (and, on a new demo database, filled). */

@@ -72,13 +72,16 @@ export class TestClient {
     return response;
   }
 
-  async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+  /** Posts a form; a list value is sent as a repeated field, as ticked checkboxes are. */
+  async post(url: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const payload = new URLSearchParams();
+    for (const [key, value] of Object.entries(form)) for (const v of Array.isArray(value) ? value : [value]) payload.append(key, v);
     const response = await this.app.inject({
       method: 'POST',
       url,
       remoteAddress: this.remoteAddress,
       headers: { cookie: this.cookieHeader(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      payload: new URLSearchParams(form).toString(),
+      payload: payload.toString(),
     });
     this.remember(response);
     return response;
@@ -88,7 +91,7 @@ export class TestClient {
    * Opens the page and posts its form as a browser would: with the form's hidden fields (the CSRF
    * token, a record's version) and the given answers, to the form's action (or `action`).
    */
-  async submit(page: string, form: Record<string, string>, action?: string): Promise<LightMyRequestResponse> {
+  async submit(page: string, form: Record<string, string | string[]>, action?: string): Promise<LightMyRequestResponse> {
     const opened = await this.get(page);
     const hidden = Object.fromEntries(
       [...opened.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, decodeEntities(m[2]!)]),

@@ -559,3 +559,32 @@ export async function updateContactPreferences(ctx: StaffContext, id: string, in
     return withoutGrants((await readForAccess(tx, ctx, id, false))!);
   }, 'update');
 }
+
+/** What a triage worker decided the person needs: replaces the needs kept with the person (a sorted, distinct list). */
+export async function updateNeeds(tx: Queryable, tenantId: string, personId: string, needs: readonly string[]): Promise<void> {
+  await tx.query(
+    `UPDATE people SET needs = ARRAY(SELECT DISTINCT unnest($3::text[]) ORDER BY 1), version = version + 1, updated_at = now()
+      WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, personId, [...needs]],
+  );
+}
+
+/** What other features need to know about a person they already have access to, without an access check: the caller has one. */
+export interface PersonFacts {
+  needs: string[];
+  contactPreferences: ContactPreferences;
+  phone: string | null;
+  email: string | null;
+  district: string | null;
+  areaId: string | null;
+}
+
+export async function personFacts(tx: Queryable, tenantId: string, personId: string): Promise<PersonFacts | null> {
+  const { rows } = await tx.query<{ needs: string[]; contact_preferences: unknown; phone: string | null; email: string | null; district: string | null; area_id: string | null }>(
+    'SELECT needs, contact_preferences, phone, email, district, area_id FROM people WHERE tenant_id = $1 AND id = $2',
+    [tenantId, personId],
+  );
+  const r = rows[0];
+  if (!r) return null;
+  return { needs: r.needs ?? [], contactPreferences: contactPreferencesFrom(r.contact_preferences), phone: r.phone, email: r.email, district: r.district, areaId: r.area_id };
+}

@@ -165,8 +165,8 @@ export interface ReferralSubmission {
   redirectedFromId?: string;
   fastTrack?: boolean;
   /**
-   * The person this is about, when a staff member making it already knows them (someone coming
-   * back after discharge): linked to that record without matching.
+   * The person this is about, when whoever makes it already knows them (a redirect passing the
+   * person on, someone coming back after discharge): linked to that record without matching.
    */
   knownPersonId?: string;
 }

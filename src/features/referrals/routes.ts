@@ -18,6 +18,7 @@ export const FLASH: Record<string, string> = {
   triaged: 'Triage decision saved. The referral is on the waiting list.',
   matched: 'Person record decision saved',
   redirected: 'Referral redirected. The original date went with it.',
+  signposted: 'Referral closed: the person was pointed to a service outside Lantern.',
   allocated: 'Responsible worker saved',
   contact: 'Contact attempt recorded',
   'signed-up': 'Signed up. Their support episode is open.',
@@ -50,6 +51,7 @@ export function referralActions(actor: StaffActor, referral: Referral): { href: 
   if (open) links.push({ href: `${base}/contact-attempts/new`, text: 'Record an attempt to contact' });
   if (allowed.has('sign_up')) links.push({ href: `${base}/sign-up`, text: 'Sign up for support' });
   if (open) links.push({ href: `${base}/allocate`, text: referral.responsibleUserId ? 'Give to another worker' : 'Allocate a responsible worker' });
+  if (referral.state === 'waiting') links.push({ href: `${base}/urgency`, text: 'Change the urgency' });
   if (allowed.has('redirect')) links.push({ href: `${base}/redirect`, text: 'Redirect to a better-fitting service' });
   if (allowed.has('unable_to_sign_up')) links.push({ href: `${base}/unable`, text: 'Close as unable to sign up' });
   if (allowed.has('return_to_triage')) links.push({ href: `${base}/return-to-triage`, text: 'Return to the single point of access' });

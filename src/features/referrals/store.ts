@@ -98,6 +98,7 @@ export const SETTABLE = {
   personId: 'person_id',
   matchStatus: 'match_status',
   urgency: 'urgency',
+  crisisFlag: 'crisis_flag',
   dueAt: 'due_at',
   triagedAt: 'triaged_at',
   triagedBy: 'triaged_by',
