@@ -27,7 +27,9 @@ async function as(role: string): Promise<TestClient> {
 
 async function lastAudit(): Promise<{ action: string; outcome: string; person_id: string | null; basis: string | null; request_id: string; actor_role: string }> {
   const { rows } = await t.db.query<{ action: string; outcome: string; person_id: string | null; basis: string | null; request_id: string; actor_role: string }>(
-    'SELECT action, outcome, person_id, basis, request_id, actor_role FROM audit_events ORDER BY id DESC LIMIT 1',
+    // The person's page reads other sections too (crisis plan, carers...), each audited after the person.
+    `SELECT action, outcome, person_id, basis, request_id, actor_role FROM audit_events
+      WHERE record_type = 'person' AND action IN ('read', 'update', 'search') OR outcome = 'denied' ORDER BY id DESC LIMIT 1`,
   );
   return rows[0]!;
 }

@@ -57,12 +57,16 @@ describe('the summary page', () => {
     assert.match(body, /href="\/episodes\/[0-9a-f-]+">Open the support plan/);
 
     const audit = await t.db.query<{ action: string; basis: string; outcome: string }>(
-      `SELECT action, basis, outcome FROM audit_events WHERE person_id = $1 AND actor_user_id = $2 ORDER BY id DESC LIMIT 2`,
-      [who.personId, (await staffMember(t.db, 'navigator3')).id],
+      `SELECT action, basis, outcome FROM audit_events WHERE person_id = $1 AND actor_user_id = $2 AND request_id = $3 ORDER BY id`,
+      [who.personId, (await staffMember(t.db, 'navigator3')).id, page.headers['x-request-id']],
     );
-    assert.deepEqual(audit.rows.reverse(), [
+    // One request, every part audited: the person, their episode, then the sections other features add.
+    assert.deepEqual(audit.rows, [
       { action: 'read', basis: 'responsible organisation', outcome: 'success' },
       { action: 'episode.read', basis: 'support episode held by organisation', outcome: 'success' },
+      { action: 'crisis_plan.read', basis: 'responsible organisation', outcome: 'success' },
+      { action: 'carer_link.list', basis: 'responsible organisation', outcome: 'success' },
+      { action: 'come_back.read', basis: 'responsible organisation', outcome: 'success' },
     ]);
   });
 
