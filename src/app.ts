@@ -37,6 +37,7 @@ import { waitingRoutes } from './features/referrals/waiting/routes.ts';
 import { episodeRoutes } from './features/episodes/routes.ts';
 import { intakeRoutes } from './features/referrals/intake/routes.ts';
 import { triageRoutes } from './features/referrals/triage/routes.ts';
+import { subjectAccessRoutes } from './features/subject-access/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -162,6 +163,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(episodeRoutes);
   await app.register(intakeRoutes, { config });
   await app.register(triageRoutes, { config });
+  await app.register(subjectAccessRoutes);
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

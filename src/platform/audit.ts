@@ -47,3 +47,17 @@ export async function audit(tx: Queryable, ctx: Pick<RequestContext, 'actor' | '
     ],
   );
 }
+
+/**
+ * Who has looked at or changed a person's record, for their subject access export: when, which
+ * role and organisation, what, and whether it was allowed. Staff are named by role and
+ * organisation only; request ids and details stay internal.
+ */
+export async function auditTrailOfPerson(tx: Queryable, tenantId: string, personId: string): Promise<Record<string, unknown>[]> {
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `SELECT at, actor_role, actor_organisation_id, action, record_type, outcome, basis
+       FROM audit_events WHERE tenant_id = $1 AND person_id = $2 ORDER BY id`,
+    [tenantId, personId],
+  );
+  return rows;
+}
