@@ -25,6 +25,7 @@ import { adminRoutes } from './features/admin/routes.ts';
 import { peopleRoutes } from './features/people/routes.ts';
 import { orukRoutes } from './features/directory/oruk/routes.ts';
 import { referralRoutes } from './features/referrals/routes.ts';
+import { prescriptionRoutes } from './features/prescriptions/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -135,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(peopleRoutes);
   await app.register(adminRoutes);
   await app.register(referralRoutes);
+  await app.register(prescriptionRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

@@ -11,6 +11,7 @@ import { seedDirectory } from './seed/directory.ts';
 import { startJobRunner } from './platform/jobs.ts';
 import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
+import { prescriptionJobs, schedulePrescriptionChases } from './features/prescriptions/chasing.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
 const DEMO_SEED = 'lantern-demo';
@@ -62,11 +63,12 @@ export function describeStart(config: Config, url: string, db: Database): string
 export async function serve(config: Config = loadConfig()): Promise<FastifyInstance> {
   const db = await openDatabase(config, (line) => console.log(line));
   const app = await createApp({ config, db });
-  // Background work: notification delivery and the daily directory sweep, from the jobs table.
-  const jobs = startJobRunner(db, { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config) }, {
+  // Background work from the jobs table: notification delivery, the daily directory sweep, and
+  // chasing unanswered social prescriptions.
+  const jobs = startJobRunner(db, { ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config), ...prescriptionJobs(config) }, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps],
+    recurring: [scheduleDirectorySweeps, schedulePrescriptionChases],
   });
   let closing = false;
   const shutdown = async (signal: string) => {
