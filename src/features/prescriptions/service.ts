@@ -69,6 +69,16 @@ export function relationshipTo(actor: StaffActor, p: Pick<Prescription, 'tenantI
   return null;
 }
 
+/**
+ * Refuses (403) a role that may not do this at all, with an audit row naming the record asked
+ * for: a commissioner or referrer trying to open a prescription is worth knowing about.
+ */
+async function requireRoleFor(ctx: StaffContext, roles: readonly Role[], entry: { action: string; recordType: string; recordId: string }): Promise<void> {
+  if (roles.includes(ctx.actor.role)) return;
+  await audit(ctx.db, ctx, { action: entry.action, recordType: entry.recordType, recordId: entry.recordId.slice(0, 64), outcome: 'denied', basis: `role: ${ctx.actor.role}` });
+  requireRole(ctx.actor, roles);
+}
+
 /** May the actor take actions of this side? The provider's side of an activity nobody in Lantern runs is the navigator's. */
 export function maySide(relationship: Relationship, p: Pick<Prescription, 'providerOrganisationId'>, side: PrescriptionSide): boolean {
   if (side === 'prescriber') return relationship.prescribing;
@@ -94,7 +104,7 @@ async function withPrescription<T>(
   action: string,
   work: (tx: Transaction, access: PrescriptionAccess) => Promise<T>,
 ): Promise<T> {
-  requireRole(ctx.actor, PRESCRIPTION_ROLES);
+  await requireRoleFor(ctx, PRESCRIPTION_ROLES, { action: `prescription.${action}`, recordType: 'prescription', recordId: id });
   type Outcome = { kind: 'denied' } | { kind: 'refused'; error: AppError } | { kind: 'done'; value: T };
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
     const prescription = await store.readPrescription(tx, ctx.actor.tenantId, id, purpose === 'update');
@@ -182,7 +192,7 @@ const prescribable = (l: Listing | null): l is Listing => l !== null && l.publis
 
 /** What the prescribing form needs: the person's name, a search of the directory (without JavaScript), and the providers. */
 export async function prescribeForm(ctx: StaffContext, episodeId: string, query: Record<string, string>): Promise<PrescribeForm> {
-  requireRole(ctx.actor, PRESCRIBER_ROLES);
+  await requireRoleFor(ctx, PRESCRIBER_ROLES, { action: 'prescription.new', recordType: 'episode', recordId: episodeId });
   const tenantId = ctx.actor.tenantId;
   const found = await ctx.db.transaction(async (tx) => {
     const access = await episodeFor(tx, ctx, episodeId, 'prescribe', 'new');
@@ -260,7 +270,7 @@ export async function prescribe(
   form: Record<string, string>,
   options: PrescribeOptions,
 ): Promise<{ prescription: Prescription; replayed: boolean }> {
-  requireRole(ctx.actor, PRESCRIBER_ROLES);
+  await requireRoleFor(ctx, PRESCRIBER_ROLES, { action: 'prescription.send', recordType: 'episode', recordId: episodeId });
   const tenantId = ctx.actor.tenantId;
   const now = options.now ?? new Date();
   const formKey = UUID.test(form.formKey ?? '') ? form.formKey! : null;
@@ -688,7 +698,7 @@ export function eventWords(kind: string): string {
  * else gets 404. The read is audited.
  */
 export async function episodePrescriptions(ctx: StaffContext, episodeId: string): Promise<EpisodePrescriptions> {
-  requireRole(ctx.actor, ['admin', 'triage', 'navigator']);
+  await requireRoleFor(ctx, ['admin', 'triage', 'navigator'], { action: 'prescription.list', recordType: 'episode', recordId: episodeId });
   const result = await ctx.db.transaction(async (tx) => {
     const access = await episodeFor(tx, ctx, episodeId, 'read', 'list');
     if (!access) return null;
