@@ -18,7 +18,7 @@ const baseUrl = 'http://lantern.test';
 /** Sends a prescription at `sentAt` and, if given, answers it at `answeredAt`. */
 async function sent(target: { listing?: string; organisation?: string }, sentAt: string, answer?: { action: 'accept' | 'decline' | 'withdraw'; at: string; as?: StaffContext }): Promise<string> {
   const episode = await openTestEpisode(t.db);
-  const form = target.listing ? { target: `service:${target.listing}` } : { target: 'provider', providerOrganisationId: target.organisation! };
+  const form: Record<string, string> = target.listing ? { target: `service:${target.listing}` } : { target: 'provider', providerOrganisationId: target.organisation! };
   const { prescription } = await prescribe(navigator, episode.episodeId, { ...form, note: 'x' }, { baseUrl, now: new Date(sentAt) });
   if (answer) {
     const by = answer.action === 'withdraw' ? navigator : (answer.as ?? shedProvider);
