@@ -205,7 +205,7 @@ export const prescriptionRoutes: FastifyPluginAsync<{ config: Config }> = async 
       return reply.render(actionView, {
         title: ACTION_TEXT[action].title,
         action,
-        button: ACTION_TEXT[action].button,
+        buttonText: ACTION_TEXT[action].button,
         actionPath: ACTION_PATHS[action],
         ...form,
         values,
