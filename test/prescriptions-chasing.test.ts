@@ -96,6 +96,8 @@ describe('an unanswered prescription', () => {
     assert.equal(third.length, 2);
     assert.match(third[0]!.body, /reminder 3 of 3/);
     assert.equal((await chaseState(id)).chase_count, 3);
+    const { rows } = await t.db.query<{ version: number }>('SELECT version FROM prescriptions WHERE id = $1', [id]);
+    assert.equal(rows[0]!.version, 1, 'reminders do not make a provider’s open form stale');
   });
 
   test('then the navigator is told it is still unanswered, once, and chasing stops', async () => {

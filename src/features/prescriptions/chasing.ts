@@ -81,7 +81,7 @@ export async function chasePrescription(
     }
     const settings = await getTenantSettings(tx, tenantId);
     const next = new Date(now.getTime() + settings.prescriptionChaseDays * DAY_MS);
-    await writePrescription(tx, tenantId, p.id, { chaseCount: step, nextChaseAt: next });
+    await writePrescription(tx, tenantId, p.id, { chaseCount: step, nextChaseAt: next }, undefined, { keepVersion: true });
     await insertEvent(tx, tenantId, p.id, { actorUserId: null, kind: 'chased', detail: { reminder: step, recipients: staff.length }, at: now });
     await audit(tx, system, {
       action: 'prescription.chase', recordType: 'prescription', recordId: p.id, personId: p.personId, tenantId, basis: 'unanswered prescription',
@@ -98,7 +98,7 @@ export async function chasePrescription(
     await queueNotification(tx, { tenantId, channel: 'email', recipient: navigator.email, ...message, reference: `prescription:${p.id}:unanswered` });
   }
   const reason = p.chaseCount >= MAX_CHASES ? 'reminders_used' : 'no_provider_staff';
-  await writePrescription(tx, tenantId, p.id, { nextChaseAt: null, unansweredReportedAt: now });
+  await writePrescription(tx, tenantId, p.id, { nextChaseAt: null, unansweredReportedAt: now }, undefined, { keepVersion: true });
   await insertEvent(tx, tenantId, p.id, { actorUserId: null, kind: 'unanswered_reported', detail: { reason, reminders: p.chaseCount, told: navigators.length }, at: now });
   await audit(tx, system, {
     action: 'prescription.unanswered_reported', recordType: 'prescription', recordId: p.id, personId: p.personId, tenantId,

@@ -114,8 +114,19 @@ const SETTABLE = {
 } as const;
 export type PrescriptionChanges = Partial<Record<keyof typeof SETTABLE, unknown>>;
 
-/** Writes changes (and the new state, if any) and moves the version on; returns the new version. */
-export async function writePrescription(tx: Queryable, tenantId: string, id: string, changes: PrescriptionChanges, state?: PrescriptionState): Promise<number> {
+/**
+ * Writes changes (and the new state, if any) and moves the version on; returns the new version.
+ * Lantern's own bookkeeping (counting reminders) passes `keepVersion`, so a reminder sent while
+ * someone has a form open does not make their save stale.
+ */
+export async function writePrescription(
+  tx: Queryable,
+  tenantId: string,
+  id: string,
+  changes: PrescriptionChanges,
+  state?: PrescriptionState,
+  options: { keepVersion?: boolean } = {},
+): Promise<number> {
   const sets: string[] = [];
   const params: unknown[] = [tenantId, id];
   for (const [key, value] of Object.entries(changes)) {
@@ -129,7 +140,7 @@ export async function writePrescription(tx: Queryable, tenantId: string, id: str
     sets.push(`state = $${params.length}`);
   }
   const { rows } = await tx.query<{ version: number }>(
-    `UPDATE prescriptions SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
+    `UPDATE prescriptions SET ${[...sets, ...(options.keepVersion ? [] : ['version = version + 1', 'updated_at = now()'])].join(', ')}
       WHERE tenant_id = $1 AND id = $2 RETURNING version`,
     params,
   );
