@@ -107,13 +107,16 @@ async function withPrescription<T>(
   await requireRoleFor(ctx, PRESCRIPTION_ROLES, { action: `prescription.${action}`, recordType: 'prescription', recordId: id });
   type Outcome = { kind: 'denied' } | { kind: 'refused'; error: AppError } | { kind: 'done'; value: T };
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
-    const prescription = await store.readPrescription(tx, ctx.actor.tenantId, id, purpose === 'update');
+    // Provider staff only ever load what was sent to their own organisation (the store filters);
+    // everyone else's relationship is decided below from the prescription and its episode.
+    const receivedBy = ctx.actor.role === 'provider' ? ctx.actor.organisationId : undefined;
+    const prescription = await store.readPrescription(tx, ctx.actor.tenantId, id, purpose === 'update', receivedBy);
     const episode = prescription ? await episodeSummary(tx, prescription.tenantId, prescription.episodeId) : null;
     const relationship = prescription && episode ? relationshipTo(ctx.actor, prescription, episode) : null;
     if (!prescription || !episode || !relationship) {
       await audit(tx, ctx, {
         action: `prescription.${action}`, recordType: 'prescription', recordId: id.slice(0, 64), outcome: 'denied',
-        basis: prescription ? 'no relationship' : 'not found in tenant',
+        basis: prescription ? 'no relationship' : receivedBy ? 'not sent to organisation' : 'not found in tenant',
       });
       return { kind: 'denied' };
     }

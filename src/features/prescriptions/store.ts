@@ -43,10 +43,18 @@ const toPrescription = (r: Row): Prescription => ({
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** One prescription by id in the tenant, or null; `lock` holds it for the rest of the transaction. */
-export async function readPrescription(tx: Queryable, tenantId: string, id: string, lock = false): Promise<Prescription | null> {
+/**
+ * One prescription by id in the tenant, or null; `lock` holds it for the rest of the transaction.
+ * With `receivedBy`, only one sent to that organisation is found: provider staff read through
+ * this, so a prescription sent elsewhere is never even loaded for them.
+ */
+export async function readPrescription(tx: Queryable, tenantId: string, id: string, lock = false, receivedBy?: string): Promise<Prescription | null> {
   if (!UUID.test(id)) return null;
-  const { rows } = await tx.query<Row>(`SELECT ${COLUMNS} FROM ${FROM} WHERE p.tenant_id = $1 AND p.id = $2${lock ? ' FOR UPDATE OF p' : ''}`, [tenantId, id]);
+  const { rows } = await tx.query<Row>(
+    `SELECT ${COLUMNS} FROM ${FROM}
+      WHERE p.tenant_id = $1 AND p.id = $2 AND ($3::uuid IS NULL OR p.provider_organisation_id = $3)${lock ? ' FOR UPDATE OF p' : ''}`,
+    [tenantId, id, receivedBy ?? null],
+  );
   return rows[0] ? toPrescription(rows[0]) : null;
 }
 
