@@ -12,12 +12,35 @@
 
 import { addDays, calendarDateParts, daysInMonth, formatCalendarDate } from './calendar-date.ts';
 import { wilsonInterval } from './wilson-interval.ts';
-import { isWorkingDay, londonDate, startOfLondonDay } from './working-days.ts';
+import { isWorkingDay, startOfLondonDay } from './working-days.ts';
 
 const DAY_MS = 86_400_000;
 
 /** Below this many answers, no rate is shown. */
 export const SMALL_NUMBER = 5;
+
+/** A UK date's start and end instants and whether it is a working day, remembered: a report asks about the same few hundred days tens of thousands of times. */
+interface UkDay { start: number; end: number; working: boolean; next: string }
+const DAYS = new Map<string, UkDay>();
+const DAYS_KEPT = 50_000;
+
+function ukDay(date: string, extraClosures?: ReadonlySet<string>): UkDay {
+  let day = DAYS.get(date);
+  if (!day) {
+    if (DAYS.size >= DAYS_KEPT) DAYS.clear();
+    const next = addDays(date, 1);
+    day = { start: startOfLondonDay(date).getTime(), end: startOfLondonDay(next).getTime(), working: isWorkingDay(date), next };
+    DAYS.set(date, day);
+  }
+  return extraClosures?.has(date) ? { ...day, working: false } : day;
+}
+
+/** The UK date of an instant (as londonDate in working-days.ts), found from the remembered days rather than by formatting. */
+function ukDateOf(ms: number): string {
+  // UK clocks are never behind UTC and at most an hour ahead, so the UK date is the UTC date or the day after.
+  const utc = new Date(ms).toISOString().slice(0, 10);
+  return ms >= ukDay(utc).end ? addDays(utc, 1) : utc;
+}
 
 /**
  * The part of [from, to) that falls on UK working days, in milliseconds. 0 when `to` is not after
@@ -29,13 +52,8 @@ export function workingTimeMs(from: Date, to: Date, extraClosures?: ReadonlySet<
   if (Number.isNaN(start) || Number.isNaN(end)) throw new Error('workingTimeMs needs two valid instants');
   if (end <= start) return 0;
   let total = 0;
-  for (let day = londonDate(from); ; day = addDays(day, 1)) {
-    const dayStart = startOfLondonDay(day).getTime();
-    if (dayStart >= end) break;
-    if (isWorkingDay(day, extraClosures)) {
-      const dayEnd = startOfLondonDay(addDays(day, 1)).getTime();
-      total += Math.max(0, Math.min(end, dayEnd) - Math.max(start, dayStart));
-    }
+  for (let day = ukDay(ukDateOf(start), extraClosures); day.start < end; day = ukDay(day.next, extraClosures)) {
+    if (day.working) total += Math.max(0, Math.min(end, day.end) - Math.max(start, day.start));
   }
   return total;
 }

@@ -773,10 +773,16 @@ export async function providerResponseTimes(ctx: StaffContext, input: { period?:
   const otherNames = await store.organisationsById(ctx.db, tenantId, others);
   const all = [...providers, ...others.map((id) => ({ id, name: otherNames.get(id)?.name ?? 'Unknown organisation' }))]
     .sort((a, b) => a.name.localeCompare(b.name, 'en-GB'));
+  const byOrganisation = new Map<string, typeof outcomes>();
+  for (const o of outcomes) {
+    const list = byOrganisation.get(o.organisationId);
+    if (list) list.push(o);
+    else byOrganisation.set(o.organisationId, [o]);
+  }
   return {
     period,
     periods: reportingPeriods(today),
-    providers: all.map((o) => ({ organisationId: o.id, name: o.name, summary: summariseResponses(outcomes.filter((x) => x.organisationId === o.id)) })),
+    providers: all.map((o) => ({ organisationId: o.id, name: o.name, summary: summariseResponses(byOrganisation.get(o.id) ?? []) })),
     total: { organisationId: null, name: 'All providers', summary: summariseResponses(outcomes) },
   };
 }
