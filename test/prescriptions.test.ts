@@ -231,6 +231,9 @@ describe('declining, withdrawing and completing', () => {
     const page = await provider.get(`/prescriptions/${id}`);
     assert.match(page.body, /Withdrawn/);
     assert.match(page.body, /The person no longer wants it/);
+    const told = await notificationsFor(`prescription:${id}:withdraw`);
+    assert.deepEqual(told.map((e) => [e.recipient, e.template]), [[demoEmail('provider'), 'prescription-withdrawn']]);
+    assert.match(told[0]!.body, /You do not need to contact the person about it/);
     const refused = await provider.get(`/prescriptions/${id}/accept`);
     assert.equal(refused.statusCode, 409);
     assert.match(refused.body, /This prescription was withdrawn, so it cannot be accepted/);
@@ -247,6 +250,21 @@ describe('declining, withdrawing and completing', () => {
     const done = await provider.submit(`/prescriptions/${id}/complete`, { ...todayFields(), note: 'Wants to try the repair café next.' });
     assert.equal(done.statusCode, 303);
     assert.equal((await state(id)).state, 'completed');
+  });
+});
+
+describe('after discharge', () => {
+  test('nothing new can be prescribed, and the page says why', async () => {
+    const episode = await openTestEpisode(t.db);
+    const id = await prescribeByForm(navigator, episode, `service:${SHED_LISTING}`);
+    await t.db.query(`UPDATE episodes SET state = 'discharged', discharged_at = now() WHERE id = $1`, [episode.episodeId]);
+    const form = await navigator.get(`/episodes/${episode.episodeId}/prescriptions/new`);
+    assert.equal(form.statusCode, 409);
+    assert.match(form.body, /support episode has ended, so nothing new can be prescribed in it/);
+    const list = await navigator.get(`/episodes/${episode.episodeId}/prescriptions`);
+    assert.equal(list.statusCode, 200);
+    assert.match(list.body, new RegExp(`href="/prescriptions/${id}"`), 'what was prescribed is still there');
+    assert.doesNotMatch(list.body, /Prescribe a service or activity/);
   });
 });
 

@@ -41,6 +41,20 @@ export function chaseMessage(v: { waitedDays: number; reminder: number; of: numb
   );
 }
 
+/** To a provider's staff: the navigator took a prescription back. */
+export function withdrawnMessage(v: { url: string }): Message {
+  return message(
+    'prescription-withdrawn',
+    'A social prescription sent to your organisation has been withdrawn',
+    [
+      'A wellbeing navigator has withdrawn a social prescription they sent to your organisation. You do not need to contact the person about it.',
+      'Sign in to see which one:',
+      v.url,
+    ],
+    { prescription_url: v.url },
+  );
+}
+
 /** To the navigator: the provider said no, or the person stopped going. */
 export function outcomeMessage(v: { outcome: 'declined' | 'dropped_out'; url: string }): Message {
   const declined = v.outcome === 'declined';

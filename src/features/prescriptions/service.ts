@@ -35,7 +35,7 @@ import { episodeSummary, type EpisodeSummary } from '../episodes/summary.ts';
 import { personContact, personNames, type PersonContact } from '../people/service.ts';
 import { firstChaseAt, navigatorsToTell, prescriptionUrl, scheduleChase } from './chasing.ts';
 import { FIRST_FIELD, readActionForm, type ActionForm, type ActionInput, type DateBounds } from './forms.ts';
-import { newPrescriptionMessage, outcomeMessage } from './messages.ts';
+import { newPrescriptionMessage, outcomeMessage, withdrawnMessage } from './messages.ts';
 import { isSelfRecorded, NOTE_MAX, type Attendance, type Prescription, type PrescriptionEvent } from './model.ts';
 import * as store from './store.ts';
 
@@ -207,6 +207,7 @@ export async function prescribeForm(ctx: StaffContext, episodeId: string, query:
     return { ...access, name: names.get(access.episode.personId) };
   });
   if (!found) throw notFound('support episode');
+  if (found.episode.state !== 'open') throw episodeClosed();
   const q = (query.q ?? '').trim().slice(0, 200);
   const need = (query.need ?? '').trim().slice(0, 200);
   const searched = Boolean(q || need);
@@ -233,6 +234,13 @@ export async function prescribeForm(ctx: StaffContext, episodeId: string, query:
     needs: options.needs,
   };
 }
+
+const episodeClosed = () =>
+  new AppError({
+    status: 409,
+    code: 'episode_closed',
+    message: 'This person’s support episode has ended, so nothing new can be prescribed in it. If they need support again, they can come back by the fast route.',
+  });
 
 /** Refused: the same service is already prescribed for this episode and still open. */
 export class DuplicatePrescriptionError extends AppError {
@@ -309,7 +317,7 @@ export async function prescribe(
     }
     if (problems.length) return refuse(invalid(problems));
     if (episode.state !== 'open') {
-      return refuse(new AppError({ status: 409, code: 'episode_closed', message: 'This person’s support episode has ended, so nothing new can be prescribed in it. If they need support again, use the fast route back.' }));
+      return refuse(episodeClosed());
     }
 
     // What is prescribed, and whose inbox it goes to.
@@ -601,6 +609,15 @@ async function apply(
       await store.writePrescription(tx, tenantId, p.id, { withdrawReason: input.reason, outcomeNote: input.note || null, nextChaseAt: null, ...closing }, moved.to);
       await event('withdraw', moved.to, input.note);
       break;
+  }
+
+  // The provider hears when a prescription it may be acting on is taken back, so nobody calls the
+  // person about it: a link only.
+  if (input.action === 'withdraw' && p.providerOrganisationId) {
+    const message = withdrawnMessage({ url: prescriptionUrl(at.baseUrl, p.id) });
+    for (const member of await store.staffToTell(tx, tenantId, p.providerOrganisationId, ['provider'])) {
+      await queueNotification(tx, { tenantId, channel: 'email', recipient: member.email, ...message, reference: `prescription:${p.id}:withdraw` });
+    }
   }
 
   // The navigator hears at once when the provider says no or the person stops going: a link only.
