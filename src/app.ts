@@ -38,6 +38,7 @@ import { episodeRoutes } from './features/episodes/routes.ts';
 import { intakeRoutes } from './features/referrals/intake/routes.ts';
 import { triageRoutes } from './features/referrals/triage/routes.ts';
 import { subjectAccessRoutes } from './features/subject-access/routes.ts';
+import { prescriptionRoutes } from './features/prescriptions/routes.ts';
 
 export interface AppDeps {
   config: Config;
@@ -164,6 +165,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(intakeRoutes, { config });
   await app.register(triageRoutes, { config });
   await app.register(subjectAccessRoutes);
+  await app.register(prescriptionRoutes, { config });
   await app.register(orukRoutes, { prefix: '/oruk', config });
   return app;
 }

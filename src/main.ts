@@ -15,6 +15,7 @@ import { directoryManageJobs, scheduleDirectorySweeps } from './features/directo
 import { deleteExpiredPortalRecords } from './features/portal/service.ts';
 import { scheduleNoContactReminders, waitingJobs } from './features/referrals/waiting/jobs.ts';
 import { intakeJobs, scheduleDraftCleanup } from './features/referrals/intake/drafts.ts';
+import { prescriptionJobs, schedulePrescriptionChases } from './features/prescriptions/chasing.ts';
 
 export const DEMO_PEOPLE_PER_TENANT = 2_000;
 /** A year of referrals, so the triage queue and waiting lists look alive; dated from the moment the demo is made. */
@@ -72,15 +73,16 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   const db = await openDatabase(config, (line) => console.log(line));
   const app = await createApp({ config, db });
   // Background work from the jobs table: notification delivery, the daily directory sweep, the
-  // referral deadline alerts, the waiting lists' no-contact reminders, and deleting expired portal
-  // records and self-referral drafts.
+  // referral deadline alerts, the waiting lists' no-contact reminders, chasing unanswered social
+  // prescriptions, and deleting expired portal records and self-referral drafts.
   const handlers = {
     ...notificationJobs(transportFor(config, app.log), app.log), ...directoryManageJobs(config), ...waitingJobs(config), ...intakeJobs(),
+    ...prescriptionJobs(config),
   };
   const jobs = startJobRunner(db, handlers, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders, scheduleDraftCleanup],
+    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders, scheduleDraftCleanup, schedulePrescriptionChases],
   });
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -104,6 +104,7 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
         { href: '/triage', text: 'Triage queue' },
         { href: '/people', text: 'People' },
         { href: '/admin/directory', text: 'Directory' },
+        { href: '/prescriptions/providers', text: 'Provider response times' },
         { href: '/admin/staff', text: 'Staff' },
         { href: '/admin/api-keys', text: 'API keys' },
         { href: '/admin/settings', text: 'Settings' },

@@ -1,7 +1,7 @@
 // Discharge: support ends with a reason, a closing summary and the date it ended. Before the worker
 // confirms, what is still open in the episode is shown to them (a handover waiting, an open
-// personal budget, and whatever the goals and social prescribing features report through
-// OPEN_WORK below).
+// personal budget, goals still being worked on, and what other features add with
+// addOpenWorkSource, like social prescriptions not yet finished).
 //
 // What discharge changes about access: the organisation's 'support episode' grant to the person
 // ends (endPersonAccess), but people.responsible_organisation_id is deliberately left as it is.
@@ -100,6 +100,11 @@ const openGoalsWork: OpenWorkSource = async (tx, episode) => {
 };
 
 export const OPEN_WORK: OpenWorkSource[] = [pendingHandoverWork, openBudgetWork, openGoalsWork];
+
+/** Another feature's source of open work (social prescriptions), added from its own module. */
+export function addOpenWorkSource(source: OpenWorkSource): void {
+  if (!OPEN_WORK.includes(source)) OPEN_WORK.push(source);
+}
 
 async function openWork(tx: Transaction, episode: Episode): Promise<OpenWork[]> {
   const found: OpenWork[] = [];

@@ -18,6 +18,7 @@ import { personNames } from '../people/service.ts';
 import { readRisk, type Risk } from '../people/risk.ts';
 import { decideEpisodeAccess, withEpisode, type Episode, type EpisodeAccess } from './access.ts';
 import { checkChoice, checkDate, checkFutureDate, checkText, staleSave, submissionKeyOf, type DateParts } from './fields.ts';
+import { currentEpisodeIdOf } from './summary.ts';
 import {
   countContacts, insertGoal, insertProgress, insertStep, lockGoal, readContacts, readGoal, readGoals, readPlan, readStatusHistory, readStep,
   refreshSummary, updateGoal as writeGoal, updateStep as writeStep, writePlan, type Contact, type Goal, type Plan, type StatusRecord, type Step,
@@ -421,11 +422,7 @@ export async function goalsStillOpen(tx: Transaction, tenantId: string, episodeI
  * and audits the read.
  */
 export async function currentPlanForPerson(tx: Transaction, tenantId: string, personId: string): Promise<{ plan: Plan; goals: Goal[] } | null> {
-  const { rows } = await tx.query<{ id: string }>(
-    `SELECT id FROM episodes WHERE tenant_id = $1 AND person_id = $2 ORDER BY (state = 'open') DESC, started_at DESC LIMIT 1`,
-    [tenantId, personId],
-  );
-  const episodeId = rows[0]?.id;
+  const episodeId = await currentEpisodeIdOf(tx, tenantId, personId);
   if (!episodeId) return null;
   const plan = await readPlan(tx, tenantId, episodeId);
   const goals = (await readGoals(tx, tenantId, episodeId)).filter((g) => g.status !== 'stopped');

@@ -3,6 +3,7 @@
 // and audit are the services'. Forms work without JavaScript; a form with problems is shown again
 // with what was typed, and a stale save beside what is saved now.
 import { budgetSection } from '../budgets/service.ts';
+import { episodePrescriptions } from '../prescriptions/service.ts';
 import { episodeClosingSection, handoversToAcknowledge } from './closing/sections.ts';
 import crypto from 'node:crypto';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -138,9 +139,12 @@ export const episodeRoutes: FastifyPluginAsync = async (app) => {
     const ctx = staffContext(request);
     const page = await plans.getEpisodePage(ctx, request.params.id);
     // The personal budget, handover and discharge sections each decide access and audit their read.
-    const [budget, closing] = [await budgetSection(ctx, request.params.id), await episodeClosingSection(ctx, request.params.id)];
+    const budget = await budgetSection(ctx, request.params.id);
+    const closing = await episodeClosingSection(ctx, request.params.id);
+    // Providers hold episodes too, but see social prescriptions in their own inbox, not here.
+    const prescriptions = ctx.actor.role === 'provider' ? null : await episodePrescriptions(ctx, request.params.id);
     return reply.render(`${V}/episode.njk`, {
-      title: `Support plan: ${page.person.givenName} ${page.person.familyName}`, ...page, budgetSection: budget, closing,
+      title: `Support plan: ${page.person.givenName} ${page.person.familyName}`, ...page, budgetSection: budget, closing, episodePrescriptions: prescriptions,
       flash: FLASH[queryParams(request).done ?? ''],
     });
   });

@@ -588,3 +588,24 @@ export async function personFacts(tx: Queryable, tenantId: string, personId: str
   if (!r) return null;
   return { needs: r.needs ?? [], contactPreferences: contactPreferencesFrom(r.contact_preferences), phone: r.phone, email: r.email, district: r.district, areaId: r.area_id };
 }
+
+/** How to reach a person safely, for a feature that has already decided the caller may (a provider answering a social prescription). */
+export interface PersonContact {
+  givenName: string;
+  familyName: string;
+  phone: string | null;
+  email: string | null;
+  contactPreferences: ContactPreferences;
+}
+
+/** The person's name, contact details and contact preferences, without an access check: the caller has one and audits the read. */
+export async function personContact(tx: Queryable, tenantId: string, personId: string): Promise<PersonContact | null> {
+  const { rows } = await tx.query<{ given_name: string; family_name: string; phone: string | null; email: string | null; contact_preferences: unknown }>(
+    'SELECT given_name, family_name, phone, email, contact_preferences FROM people WHERE tenant_id = $1 AND id = $2',
+    [tenantId, personId],
+  );
+  const r = rows[0];
+  return r
+    ? { givenName: r.given_name, familyName: r.family_name, phone: r.phone, email: r.email, contactPreferences: contactPreferencesFrom(r.contact_preferences) }
+    : null;
+}
