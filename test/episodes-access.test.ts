@@ -69,9 +69,9 @@ const EXPECTED: [string, string, number, number, number][] = [
 
 async function latestAudit(userId: string, recordId: string): Promise<{ action: string; outcome: string; basis: string; person_id: string | null } | undefined> {
   const { rows } = await t.db.query<{ action: string; outcome: string; basis: string; person_id: string | null }>(
-    // The episode page also shows the budget, handover and discharge sections, each audited after the episode read.
+    // The episode page also shows the prescriptions, budget, handover and discharge sections, each audited after the episode read.
     `SELECT action, outcome, basis, person_id FROM audit_events
-      WHERE actor_user_id = $1 AND record_id = $2 AND action NOT IN ('budget.read', 'handover.read') ORDER BY id DESC LIMIT 1`, [userId, recordId],
+      WHERE actor_user_id = $1 AND record_id = $2 AND action NOT IN ('budget.read', 'handover.read', 'prescription.list') ORDER BY id DESC LIMIT 1`, [userId, recordId],
   );
   return rows[0];
 }

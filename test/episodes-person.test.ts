@@ -66,6 +66,7 @@ describe('the summary page', () => {
       { action: 'episode.read', basis: 'support episode held by organisation', outcome: 'success' },
       { action: 'crisis_plan.read', basis: 'responsible organisation', outcome: 'success' },
       { action: 'carer_link.list', basis: 'responsible organisation', outcome: 'success' },
+      { action: 'prescription.list', basis: 'support episode', outcome: 'success' },
       { action: 'come_back.read', basis: 'responsible organisation', outcome: 'success' },
     ]);
   });

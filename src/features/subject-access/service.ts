@@ -13,6 +13,7 @@ import { budgetSources } from '../budgets/subject-access.ts';
 import { carerSources } from '../carers/subject-access.ts';
 import { episodeSources } from '../episodes/subject-access.ts';
 import { peopleSources } from '../people/subject-access.ts';
+import { prescriptionSources } from '../prescriptions/subject-access.ts';
 import { withPerson } from '../people/service.ts';
 import { referralSources } from '../referrals/subject-access.ts';
 
@@ -26,7 +27,7 @@ const auditSource: SubjectAccessSource = {
 
 /** Every source, in the order the export shows them. */
 export const SUBJECT_ACCESS_SOURCES: readonly SubjectAccessSource[] = [
-  ...peopleSources, ...referralSources, ...episodeSources, ...carerSources, ...budgetSources, auditSource,
+  ...peopleSources, ...referralSources, ...episodeSources, ...prescriptionSources, ...carerSources, ...budgetSources, auditSource,
 ];
 
 /**
