@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config.ts';
 import { postgresDatabase, type Database } from './db/database.ts';
-import { openEmbedded } from './db/embedded.ts';
+import { dailyEmbeddedVacuum, openEmbedded } from './db/embedded.ts';
 import { migrate } from './db/migrate.ts';
 import { createApp } from './app.ts';
 import { DEMO_PASSWORD, demoSignIns, seedDatabase } from './seed/generate.ts';
@@ -82,7 +82,10 @@ export async function serve(config: Config = loadConfig()): Promise<FastifyInsta
   const jobs = startJobRunner(db, handlers, {
     pollSeconds: config.jobPollSeconds,
     log: app.log,
-    recurring: [scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders, scheduleDraftCleanup, schedulePrescriptionChases],
+    recurring: [
+      scheduleDirectorySweeps, deleteExpiredPortalRecords, scheduleNoContactReminders, scheduleDraftCleanup, schedulePrescriptionChases,
+      dailyEmbeddedVacuum(),
+    ],
   });
   let closing = false;
   const shutdown = async (signal: string) => {

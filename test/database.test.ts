@@ -8,7 +8,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { freshDatabase, testDatabaseKind, type TestDatabase } from './support/database.ts';
 import { migrate, readMigrations } from '../src/db/migrate.ts';
-import { acquireLock, backupEmbedded, openEmbedded, restoreEmbedded } from '../src/db/embedded.ts';
+import { acquireLock, backupEmbedded, dailyEmbeddedVacuum, openEmbedded, restoreEmbedded } from '../src/db/embedded.ts';
 
 describe('migrations', () => {
   let t: TestDatabase;
@@ -138,6 +138,31 @@ describe('embedded database safety', () => {
       assert.equal(rows[0]?.name, 'In the backup');
     } finally {
       await restored.db.close();
+    }
+  });
+});
+
+describe('embedded database upkeep', () => {
+  test('VACUUM (ANALYZE) runs once a UK day from 3am, on the embedded database only', async () => {
+    const ran: string[] = [];
+    const fake = (kind: 'pglite' | 'postgres') => ({ kind, exec: async (sql: string) => void ran.push(`${kind}: ${sql}`) }) as unknown as Parameters<ReturnType<typeof dailyEmbeddedVacuum>>[0];
+    const vacuum = dailyEmbeddedVacuum();
+    await vacuum(fake('pglite'), new Date('2026-06-29T01:30:00Z')); // 2:30am BST: not yet
+    await vacuum(fake('pglite'), new Date('2026-06-29T02:00:00Z')); // 3am BST
+    await vacuum(fake('pglite'), new Date('2026-06-29T20:00:00Z')); // later the same UK day
+    await vacuum(fake('pglite'), new Date('2026-06-30T02:05:00Z')); // the next day
+    await dailyEmbeddedVacuum()(fake('postgres'), new Date('2026-06-30T09:00:00Z'));
+    assert.deepEqual(ran, ['pglite: VACUUM (ANALYZE)', 'pglite: VACUUM (ANALYZE)']);
+  });
+
+  test('the VACUUM runs on a real embedded database', { skip: testDatabaseKind() !== 'pglite' && 'the embedded database only' }, async () => {
+    const t = await freshDatabase();
+    try {
+      await dailyEmbeddedVacuum(0)(t.db, new Date());
+      const { rows } = await t.db.query<{ n: number }>('SELECT count(*) AS n FROM schema_migrations');
+      assert.ok(Number(rows[0]!.n) > 0, 'the database still answers afterwards');
+    } finally {
+      await t.drop();
     }
   });
 });

@@ -161,3 +161,25 @@ function isRunning(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * The embedded database has no autovacuum: without a VACUUM its tables keep dead rows and its
+ * planner keeps the statistics it had when the database was made, so queues and counts slow down
+ * as the data changes. This runs VACUUM (ANALYZE) once a UK day, at or after 3am, for the one
+ * process that holds the data folder (PostgreSQL does this itself, so it does nothing there).
+ * When it last ran is kept in memory: a restart at worst runs it one extra time.
+ */
+export function dailyEmbeddedVacuum(hour = 3): (db: Database, now: Date) => Promise<void> {
+  let lastDay = '';
+  return async (db, now) => {
+    if (db.kind !== 'pglite') return;
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
+        .formatToParts(now).map((p) => [p.type, p.value]),
+    );
+    const day = `${parts.year}-${parts.month}-${parts.day}`;
+    if (day === lastDay || Number(parts.hour) < hour) return;
+    lastDay = day;
+    await db.exec('VACUUM (ANALYZE)');
+  };
+}
