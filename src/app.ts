@@ -8,9 +8,11 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { RequestContext, StaffActor } from './platform/context.ts';
+import { AppError } from './platform/errors.ts';
 import { loggerOptions } from './platform/logging.ts';
 import { createViewEnvironment, registerViews } from './platform/views.ts';
 import { registerAssets } from './platform/assets.ts';
@@ -114,6 +116,18 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies, signed: true },
   });
   await app.register(fastifyFormbody);
+  // Brakes on what one address (or one partner key) can send in a short time, on the routes that
+  // ask for them, so a flood cannot bury real referrals in the triage queue. Kept in memory per
+  // instance: a limit is a brake, not a record.
+  await app.register(fastifyRateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new AppError({
+      status: 429,
+      code: 'rate_limited',
+      message: `A lot has been sent from here in a short time, so we have paused this to keep the service safe. Try again in ${context.after}. If you need help now, call NHS 111 and choose option 2, or call 999 if a life is at risk.`,
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
+    }),
+  });
 
   await registerAssets(app);
 

@@ -31,6 +31,8 @@ export interface Config {
   jobPollSeconds: number;
   /** GOV.UK Notify (or a compatible service) for email and text messages; absent: messages are logged. */
   notify: NotifyConfig | undefined;
+  /** Brakes on floods: posts of the public referral form per address per 10 minutes, API calls per key per minute. */
+  rateLimits: { publicFormPosts: number; apiCalls: number };
 }
 
 export interface NotifyConfig {
@@ -152,6 +154,11 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl,
     jobPollSeconds: int('JOB_POLL_SECONDS', 5, 1, 3600),
     notify,
+    // Tests drive hundreds of forms from one address, so the brakes are off unless a test sets them.
+    rateLimits: {
+      publicFormPosts: int('RATE_LIMIT_PUBLIC_FORM', nodeEnv === 'test' ? 1_000_000 : 120, 1, 1_000_000),
+      apiCalls: int('RATE_LIMIT_API', nodeEnv === 'test' ? 1_000_000 : 600, 1, 1_000_000),
+    },
   };
   if (problems.length > 0) {
     throw new ConfigError(`Lantern cannot start because of its settings:\n- ${problems.join('\n- ')}`);

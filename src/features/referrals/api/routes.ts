@@ -7,7 +7,8 @@
 // read, so an unknown caller cannot make Lantern parse anything. No session, no cookies, no CSRF
 // (app.ts exempts /api/): a key in a header cannot be sent by another site's page. Errors come
 // from the one error handler, as JSON.
-import type { FastifyInstance } from 'fastify';
+import crypto from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.ts';
 import { AppError } from '../../../platform/errors.ts';
 import { authenticateApiKey } from './keys.ts';
@@ -19,12 +20,26 @@ export interface ApiRoutesOptions {
   config: Config;
 }
 
+/**
+ * Per key (or, without one, per address), from the settings (RATE_LIMIT_API): far more than a
+ * partner system sends, a few referrals a minute at a national service's busiest, so only a
+ * runaway loop meets it. The key is kept as its hash, never as the secret itself.
+ */
+function apiLimit(config: Config) {
+  return {
+    max: config.rateLimits.apiCalls,
+    timeWindow: '1 minute',
+    keyGenerator: (request: FastifyRequest) => crypto.createHash('sha256').update(request.headers.authorization ?? request.ip).digest('hex'),
+  };
+}
+
 function isJson(contentType: string | undefined): boolean {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions): Promise<void> {
   const { config } = options;
+  const API_LIMIT = apiLimit(config);
 
   app.addHook('onSend', async (_request, reply, payload) => {
     // Answers about people's referrals must not be kept by caches between Lantern and the partner.
@@ -46,7 +61,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       }
     });
 
-    api.post('/referrals', { bodyLimit: LIMITS.body }, async (request, reply) => {
+    api.post('/referrals', { bodyLimit: LIMITS.body, config: { rateLimit: API_LIMIT } }, async (request, reply) => {
       const outcome = await submitApiReferral(
         request.ctx as ApiContext,
         { idempotencyKey: request.headers['idempotency-key'], body: request.body },
@@ -57,7 +72,7 @@ export async function apiRoutes(app: FastifyInstance, options: ApiRoutesOptions)
       return reply.code(outcome.replayed ? 200 : 201).send(outcome.body);
     });
 
-    api.get('/referrals', async (request) => listApiReferrals(request.ctx as ApiContext, (request.query ?? {}) as Record<string, unknown>));
+    api.get('/referrals', { config: { rateLimit: API_LIMIT } }, async (request) => listApiReferrals(request.ctx as ApiContext, (request.query ?? {}) as Record<string, unknown>));
 
     api.get<{ Params: { reference: string } }>('/referrals/:reference', async (request) => getApiReferral(request.ctx as ApiContext, request.params.reference));
   });

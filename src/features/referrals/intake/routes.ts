@@ -32,6 +32,20 @@ import {
 import { STAFF_CHANNELS, STAFF_KEYS } from './staff-entry.ts';
 import * as intake from './service.ts';
 
+/**
+ * Brakes for the public form, from the settings (RATE_LIMIT_PUBLIC_FORM): a person moving through
+ * it posts a page a step, far fewer than the limit in 10 minutes; opening saved answers and
+ * emailing a saved link are rarer still (each draft can be emailed 3 times).
+ */
+function publicLimits(config: Config) {
+  const posts = config.rateLimits.publicFormPosts;
+  return {
+    steps: { max: posts, timeWindow: '10 minutes' },
+    resume: { max: Math.max(1, Math.ceil(posts / 4)), timeWindow: '10 minutes' },
+    email: { max: Math.max(1, Math.ceil(posts / 12)), timeWindow: '1 hour' },
+  };
+}
+
 const VIEWS = 'referrals/intake/views';
 
 /** Pages that hold what someone typed about themselves: never kept in a browser's or proxy's cache. */
@@ -166,6 +180,7 @@ async function renderStart(reply: FastifyReply, settings: TenantSettings, key: s
 }
 
 const publicRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { config }) => {
+  const limits = publicLimits(config);
   const context = async (request: FastifyRequest) => {
     const tenantId = publicTenantOf(request, config);
     const [settings, env] = await Promise.all([getTenantSettings(request.ctx.db, tenantId), intake.intakeEnv(request.ctx.db, tenantId)]);
@@ -181,7 +196,7 @@ const publicRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   // start at the beginning rather than show a page out of order.
   app.get<{ Params: { step: string } }>('/refer/:step', async (_request, reply) => reply.redirect('/refer', 303));
 
-  app.post<{ Params: { step: string } }>('/refer/:step', async (request, reply) => {
+  app.post<{ Params: { step: string } }>('/refer/:step', { config: { rateLimit: limits.steps } }, async (request, reply) => {
     const step = request.params.step;
     if (step !== 'start' && !isSelfStep(step)) throw notFound();
     const view = await context(request);
@@ -232,7 +247,7 @@ const publicRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
   });
 
   // A saved draft: the link's token is the only key to it.
-  app.get<{ Params: { token: string } }>('/refer/resume/:token', async (request, reply) => {
+  app.get<{ Params: { token: string } }>('/refer/resume/:token', { config: { rateLimit: limits.resume } }, async (request, reply) => {
     const view = await context(request);
     reply.header('referrer-policy', 'no-referrer');
     const draft = await loadDraft(request.ctx.db, view.tenantId, request.params.token);
@@ -244,7 +259,7 @@ const publicRoutes: FastifyPluginAsync<{ config: Config }> = async (app, { confi
     return renderStep(request, reply, draft.step === 'not-agreed' ? 'agreement' : draft.step, answers, { ...view, resumed: true });
   });
 
-  app.post('/refer/saved/email', async (request, reply) => {
+  app.post('/refer/saved/email', { config: { rateLimit: limits.email } }, async (request, reply) => {
     const view = await context(request);
     const body = formBody(request);
     const token = body.token ?? '';
