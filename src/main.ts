@@ -9,6 +9,7 @@ import { createApp } from './app.ts';
 import { DEMO_PASSWORD, demoSignIns, seedDatabase } from './seed/generate.ts';
 import { seedDirectory } from './seed/directory.ts';
 import { seedReferrals } from './seed/referrals.ts';
+import { seedSupport } from './seed/support.ts';
 import { startJobRunner } from './platform/jobs.ts';
 import { notificationJobs, transportFor } from './platform/notifications.ts';
 import { directoryManageJobs, scheduleDirectorySweeps } from './features/directory/manage/sweep.ts';
@@ -22,7 +23,7 @@ export const DEMO_PEOPLE_PER_TENANT = 2_000;
 export const DEMO_REFERRALS_PER_TENANT = 150;
 const DEMO_SEED = 'lantern-demo';
 
-async function fillWithDemoData(db: Database, log: (line: string) => void): Promise<void> {
+async function fillWithDemoData(db: Database, config: Config, log: (line: string) => void): Promise<void> {
   const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM tenants');
   if (Number(rows[0]?.n) > 0) return;
   log(`Adding demo data (${DEMO_PEOPLE_PER_TENANT.toLocaleString('en-GB')} people in each demo area)...`);
@@ -30,6 +31,8 @@ async function fillWithDemoData(db: Database, log: (line: string) => void): Prom
   await seedDirectory(db, ['kent', 'kingston']);
   for (const tenant of ['kent', 'kingston'] as const) {
     await seedReferrals(db, { tenant, count: DEMO_REFERRALS_PER_TENANT, seed: DEMO_SEED });
+    // plans, goals, contacts and social prescriptions for the people the navigators support
+    await seedSupport(db, { tenant, seed: DEMO_SEED, baseUrl: config.publicBaseUrl });
   }
 }
 
@@ -39,7 +42,7 @@ export async function openDatabase(config: Config, log: (line: string) => void =
     const db = postgresDatabase(config.databaseUrl);
     try {
       await migrate(db);
-      if (config.demoData) await fillWithDemoData(db, log);
+      if (config.demoData) await fillWithDemoData(db, config, log);
     } catch (error) {
       await db.close();
       throw error;
@@ -49,7 +52,7 @@ export async function openDatabase(config: Config, log: (line: string) => void =
   const { db, created } = await openEmbedded(config.dataDir, async (fresh) => {
     log(`Creating the embedded database in ${config.dataDir} ...`);
     await migrate(fresh);
-    if (config.demoData) await fillWithDemoData(fresh, log);
+    if (config.demoData) await fillWithDemoData(fresh, config, log);
   });
   if (!created) await migrate(db);
   return db;
