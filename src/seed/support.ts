@@ -252,6 +252,7 @@ async function seedPrescriptions(db: Database, tenant: string, episodes: OpenEpi
   );
   if (!inbox.length && !community.length) return 0;
   const navigators = new Map<string, StaffContext | null>();
+  const { rows: before } = await db.query<{ id: string | null }>('SELECT max(id) AS id FROM notifications');
   let made = 0;
   for (const episode of episodes) {
     if (!r.chance(0.5)) continue;
@@ -283,5 +284,14 @@ async function seedPrescriptions(db: Database, tenant: string, episodes: OpenEpi
     await takeAction(provider, prescription.id, 'start', { version: '2', ...dateFields(startedAt) }, { baseUrl, now: startedAt });
     await takeAction(provider, prescription.id, 'attendance', { version: '3', ...dateFields(startedAt), attended: 'yes', note: '' }, { baseUrl, now: startedAt });
   }
+  // The messages these made belong to the demo's past: they count as sent when they were made, so
+  // a new demo does not deliver weeks of old news at start. (Chasing still runs for those unanswered.)
+  const after = Number(before[0]?.id ?? 0);
+  await db.query(
+    `UPDATE jobs SET done_at = now() WHERE done_at IS NULL AND unique_key IN
+       (SELECT 'notification:' || id FROM notifications WHERE id > $1 AND tenant_id = $2 AND status = 'queued')`,
+    [after, tenant],
+  );
+  await db.query(`UPDATE notifications SET status = 'sent', sent_at = created_at WHERE id > $1 AND tenant_id = $2 AND status = 'queued'`, [after, tenant]);
   return made;
 }
