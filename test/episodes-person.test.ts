@@ -63,7 +63,7 @@ describe('the summary page', () => {
     // One request, every part audited: the person, their episode, then the sections other features add.
     assert.deepEqual(audit.rows, [
       { action: 'read', basis: 'responsible organisation', outcome: 'success' },
-      { action: 'episode.read', basis: 'support episode held by organisation', outcome: 'success' },
+      { action: 'episode.read', basis: 'responsible worker', outcome: 'success' },
       { action: 'crisis_plan.read', basis: 'responsible organisation', outcome: 'success' },
       { action: 'carer_link.list', basis: 'responsible organisation', outcome: 'success' },
       { action: 'prescription.list', basis: 'support episode', outcome: 'success' },

@@ -16,7 +16,7 @@ import { invalid, notFound, type FieldError } from '../../platform/errors.ts';
 import { getTenantSettings } from '../../platform/tenant-settings.ts';
 import { personNames } from '../people/service.ts';
 import { readRisk, type Risk } from '../people/risk.ts';
-import { decideEpisodeAccess, withEpisode, type Episode, type EpisodeAccess } from './access.ts';
+import { mayAccessEpisode, withEpisode, type Episode, type EpisodeAccess } from './access.ts';
 import { checkChoice, checkDate, checkFutureDate, checkText, staleSave, submissionKeyOf, type DateParts } from './fields.ts';
 import { currentEpisodeIdOf } from './summary.ts';
 import {
@@ -50,7 +50,7 @@ export async function contextOf(tx: Transaction, ctx: StaffContext, access: Epis
   return {
     episode: access.episode,
     person: { id: access.episode.personId, givenName: name?.givenName ?? '', familyName: name?.familyName ?? '', dateOfBirth: name?.dateOfBirth ?? null },
-    canEdit: access.episode.state === 'open' && decideEpisodeAccess(ctx.actor, access.episode, 'update').allowed,
+    canEdit: access.episode.state === 'open' && mayAccessEpisode(ctx.actor, access.episode, 'update'),
   };
 }
 

@@ -7,7 +7,7 @@ import type { DueItem } from '../../domain/caseload-due.ts';
 import { audit } from '../../platform/audit.ts';
 import type { StaffContext } from '../../platform/context.ts';
 import { getTenantSettings } from '../../platform/tenant-settings.ts';
-import { decideEpisodeAccess, readEpisodesOfPerson, type Episode } from './access.ts';
+import { episodeAccess, mayAccessEpisode, readPersonEpisodes, type Episode } from './access.ts';
 import { dueFor, type Clock } from './plan.ts';
 import { readContacts, readGoals, readPlan, readStatusHistory, type Contact, type Goal, type Plan, type StatusRecord } from './store.ts';
 
@@ -33,12 +33,12 @@ export const SUMMARY_CONTACTS = 3;
  * Details of an episode are read only when the actor may read that episode; each read is audited.
  */
 export async function supportForPerson(tx: Transaction, ctx: StaffContext, personId: string, clock: Clock = {}): Promise<PersonSupport> {
-  const episodes = await readEpisodesOfPerson(tx, ctx.actor.tenantId, personId);
+  const episodes = await readPersonEpisodes(tx, ctx.actor.tenantId, personId);
   const latestEpisode = episodes.find((e) => e.state === 'open') ?? episodes[0];
   if (!latestEpisode) return { latest: null, others: [] };
-  const others = episodes.filter((e) => e.id !== latestEpisode.id).map((episode) => ({ episode, canRead: decideEpisodeAccess(ctx.actor, episode, 'read').allowed }));
-  const decision = decideEpisodeAccess(ctx.actor, latestEpisode, 'read');
-  if (!decision.allowed) {
+  const others = episodes.filter((e) => e.id !== latestEpisode.id).map((episode) => ({ episode, canRead: mayAccessEpisode(ctx.actor, episode, 'read') }));
+  const decision = episodeAccess(ctx.actor, latestEpisode, 'read');
+  if (!('basis' in decision)) {
     return { latest: { episode: latestEpisode, canRead: false, canEdit: false, detail: null }, others };
   }
   const tenantId = ctx.actor.tenantId;
@@ -56,7 +56,7 @@ export async function supportForPerson(tx: Transaction, ctx: StaffContext, perso
   return {
     latest: {
       episode: latestEpisode, canRead: true,
-      canEdit: latestEpisode.state === 'open' && decideEpisodeAccess(ctx.actor, latestEpisode, 'update').allowed,
+      canEdit: latestEpisode.state === 'open' && mayAccessEpisode(ctx.actor, latestEpisode, 'update'),
       detail: { plan, goals, recentContacts, status, due },
     },
     others,

@@ -109,6 +109,11 @@ export function episodeAccess(actor: StaffActor, episode: Pick<Episode, 'tenantI
   }
 }
 
+/** Whether the actor may do this with the episode: for links and forms on pages. */
+export function mayAccessEpisode(actor: StaffActor, episode: Pick<Episode, 'tenantId' | 'organisationId' | 'workerId'>, purpose: EpisodePurpose): boolean {
+  return 'basis' in episodeAccess(actor, episode, purpose);
+}
+
 /** The message for a role refused outright. */
 export function refusalFor(actor: StaffActor): AppError {
   if (actor.role === 'triage') {
