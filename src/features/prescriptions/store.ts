@@ -5,6 +5,7 @@
 import type { Queryable } from '../../db/database.ts';
 import type { PrescriptionState } from '../../domain/prescription-states.ts';
 import type { Attendance, Prescription, PrescriptionEvent } from './model.ts';
+import { assignments } from '../../db/assignments.ts';
 
 const COLUMNS = `
   p.id, p.tenant_id, p.episode_id, p.person_id, p.prescriber_organisation_id, po.name AS prescriber_organisation_name,
@@ -135,18 +136,8 @@ export async function writePrescription(
   state?: PrescriptionState,
   options: { keepVersion?: boolean } = {},
 ): Promise<number> {
-  const sets: string[] = [];
   const params: unknown[] = [tenantId, id];
-  for (const [key, value] of Object.entries(changes)) {
-    const column = SETTABLE[key as keyof typeof SETTABLE];
-    if (!column) throw new Error(`writePrescription: ${key} cannot be set`);
-    params.push(value instanceof Date ? value.toISOString() : value);
-    sets.push(`${column} = $${params.length}`);
-  }
-  if (state) {
-    params.push(state);
-    sets.push(`state = $${params.length}`);
-  }
+  const sets = assignments(SETTABLE, changes, params, state);
   const { rows } = await tx.query<{ version: number }>(
     `UPDATE prescriptions SET ${[...sets, ...(options.keepVersion ? [] : ['version = version + 1', 'updated_at = now()'])].join(', ')}
       WHERE tenant_id = $1 AND id = $2 RETURNING version`,

@@ -5,6 +5,7 @@ import { contactPreferencesFrom } from '../../domain/contact-preferences.ts';
 import type { CloseReason, EligibilityResult, MatchStatus, MentalHealthNeed, Referral, ReferralChannel, ReferralSource } from './model.ts';
 import type { ReferralState } from '../../domain/referral-states.ts';
 import type { Urgency } from '../../domain/working-days.ts';
+import { assignments } from '../../db/assignments.ts';
 
 export const REFERRAL_COLUMNS = `
   r.id, r.tenant_id, r.reference, r.person_id, r.match_status, r.source, r.channel, r.received_at, r.original_received_at,
@@ -126,18 +127,8 @@ export type ReferralChanges = Partial<Record<keyof typeof SETTABLE, unknown>>;
 
 /** Writes changes (and the new state, if any) and moves the version on; returns the new version. */
 export async function writeReferral(tx: Queryable, tenantId: string, id: string, changes: ReferralChanges, state?: ReferralState): Promise<number> {
-  const sets: string[] = [];
   const params: unknown[] = [tenantId, id];
-  for (const [key, value] of Object.entries(changes)) {
-    const column = SETTABLE[key as keyof typeof SETTABLE];
-    if (!column) throw new Error(`writeReferral: ${key} cannot be set`);
-    params.push(value instanceof Date ? value.toISOString() : value);
-    sets.push(`${column} = $${params.length}`);
-  }
-  if (state) {
-    params.push(state);
-    sets.push(`state = $${params.length}`);
-  }
+  const sets = assignments(SETTABLE, changes, params, state);
   const { rows } = await tx.query<{ version: number }>(
     `UPDATE referrals SET ${[...sets, 'version = version + 1', 'updated_at = now()'].join(', ')}
       WHERE tenant_id = $1 AND id = $2 RETURNING version`,
