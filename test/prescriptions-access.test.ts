@@ -132,6 +132,16 @@ describe('the provider’s inbox', () => {
     assert.match(own.body, new RegExp(prescriptionId));
   });
 
+  test('a navigator’s organisation has an inbox too, in the menu, listing only what was sent to it', async () => {
+    const navigator2 = await as(demoEmail('navigator2'));
+    const inbox = await navigator2.get('/prescriptions');
+    assert.equal(inbox.statusCode, 200);
+    const caseload = await navigator2.get('/caseload');
+    assert.match(caseload.body, /href="\/prescriptions">Social prescriptions<\/a>/, 'the menu links to the inbox');
+    assert.match(inbox.body, /Nothing has been sent to your organisation yet/);
+    assert.doesNotMatch(inbox.body, new RegExp(episode.personName));
+  });
+
   test('commissioners and referrers have no inbox, and neither have administrators', async () => {
     for (const role of ['commissioner', 'referrer', 'admin', 'triage']) {
       assert.equal((await (await as(demoEmail(role))).get('/prescriptions')).statusCode, 403, role);

@@ -85,6 +85,8 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
         { href: '/waiting-list', text: 'Waiting list' },
         { href: '/people', text: 'People' },
         { href: '/referrals/new', text: 'New referral' },
+        // a navigator's organisation can run services too (employment support), and receives prescriptions to them
+        { href: '/prescriptions', text: 'Social prescriptions' },
       ];
     case 'provider':
       return [
