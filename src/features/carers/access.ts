@@ -8,6 +8,7 @@ import { audit } from '../../platform/audit.ts';
 import type { StaffContext } from '../../platform/context.ts';
 import { AppError, notFound } from '../../platform/errors.ts';
 import { personNames, personRelationship } from '../people/service.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 export interface PersonHeading {
   id: string;
@@ -55,20 +56,12 @@ export async function withPerson<T>(
       return { kind: 'denied' };
     }
     const access: PersonAccess = { person: { id: personId, givenName: name.givenName, familyName: name.familyName }, basis };
-    await tx.query('SAVEPOINT carers_work');
-    try {
-      const value = await work(tx, access);
-      await tx.query('RELEASE SAVEPOINT carers_work');
-      return { kind: 'done', value };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT carers_work');
+    return refusable(tx, () => work(tx, access), async (error) => {
       await audit(tx, ctx, {
         action: attempt.action, recordType: attempt.recordType, recordId: attempt.recordId ?? personId, personId, basis, outcome: 'failure',
         detail: { code: error.code },
       });
-      return { kind: 'refused', error };
-    }
+    });
   });
   if (outcome.kind === 'denied') throw notFound('person');
   if (outcome.kind === 'refused') throw outcome.error;

@@ -21,6 +21,7 @@ import { AppError, notFound } from '../../platform/errors.ts';
 import { personNames, personRelationship } from '../people/service.ts';
 import { staleError, withPerson, type PersonHeading } from './access.ts';
 import { readCrisisPlan, type CrisisPlan } from './crisis-plan.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isId = (value: string): boolean => UUID.test(value);
@@ -449,19 +450,11 @@ async function withCarer<T>(
         return { ...l, person: { id: l.personId, givenName: n.givenName, familyName: n.familyName } };
       }),
     };
-    await tx.query('SAVEPOINT carer_work');
-    try {
-      const value = await work(tx, page, bases);
-      await tx.query('RELEASE SAVEPOINT carer_work');
-      return { kind: 'done', value };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT carer_work');
+    return refusable(tx, () => work(tx, page, bases), async (error) => {
       for (const l of reachable) {
         await audit(tx, ctx, { action, recordType: 'carer', recordId: carerId, personId: l.personId, basis: bases.get(l.personId), outcome: 'failure', detail: { code: error.code } });
       }
-      return { kind: 'refused', error };
-    }
+    });
   });
   if (outcome.kind === 'denied') throw notFound('carer');
   if (outcome.kind === 'refused') throw outcome.error;

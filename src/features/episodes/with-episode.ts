@@ -14,6 +14,7 @@ import type { Role, StaffActor, StaffContext } from '../../platform/context.ts';
 import { AppError, forbidden, notFound } from '../../platform/errors.ts';
 import { formatDate } from '../../platform/views.ts';
 import { personNames } from '../people/service.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 /** The roles that hold caseloads: a support episode's worker is one of these. */
 export const WORKER_ROLES: readonly Role[] = ['navigator', 'provider'];
@@ -176,20 +177,12 @@ export async function runWithEpisode<T>(tx: Transaction, ctx: StaffContext, epis
   }
   const names = await personNames(tx, episode.tenantId, [episode.personId]);
   const person = names.get(episode.personId) ?? { givenName: '', familyName: '', dateOfBirth: null };
-  await tx.query('SAVEPOINT episode_work');
-  try {
-    const value = await spec.work(tx, { episode, basis: decision.basis, person });
-    await tx.query('RELEASE SAVEPOINT episode_work');
-    return { kind: 'done', value };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    await tx.query('ROLLBACK TO SAVEPOINT episode_work');
+  return refusable(tx, () => spec.work(tx, { episode, basis: decision.basis, person }), async (error) => {
     await audit(tx, ctx, {
       action: spec.action, recordType: record.type, recordId: record.id, personId: episode.personId, basis: decision.basis,
       outcome: 'failure', detail: { code: error.code, message: error.message, fields: error.fields.map((f) => f.field) },
     });
-    return { kind: 'refused', error };
-  }
+  });
 }
 
 /** Refuses changes to an episode that has ended. */

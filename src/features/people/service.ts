@@ -9,6 +9,7 @@ import { AppError, invalid, notFound, type FieldError } from '../../platform/err
 import { parsePostcode } from '../../domain/postcode.ts';
 import { contactPreferencesFrom, type ContactPreferences } from '../../domain/contact-preferences.ts';
 import { OFFER_LEVELS, scoreMatch, type MatchInput } from '../../domain/person-match.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 export interface Person {
   id: string;
@@ -493,20 +494,12 @@ export async function withPerson<T>(
       });
       return { kind: 'denied' };
     }
-    await tx.query('SAVEPOINT person_work');
-    try {
-      const value = await work(tx, { person: withoutGrants(found), basis });
-      await tx.query('RELEASE SAVEPOINT person_work');
-      return { kind: 'done', value };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT person_work');
+    return refusable(tx, () => work(tx, { person: withoutGrants(found), basis }), async (error) => {
       await audit(tx, ctx, {
         action, recordType: 'person', recordId: found.id, personId: found.id, basis, outcome: 'failure',
         detail: { code: error.code, message: error.message },
       });
-      return { kind: 'refused', error };
-    }
+    });
   });
   if (outcome.kind === 'denied') throw notFound('person');
   if (outcome.kind === 'refused') throw outcome.error;

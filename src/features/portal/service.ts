@@ -26,6 +26,7 @@ import { readCrisisPlan, type CrisisPlan } from '../carers/crisis-plan.ts';
 import { ownRecord, personNames, setContactPreferences, type OwnRecord } from '../people/service.ts';
 import { portalLinkMessage } from './messages.ts';
 import { sharedPlanFor, type SharedPlan } from './plan.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 export const PORTAL_COOKIE = 'lantern_portal';
 /** The cookie is sent only to the portal's own pages. */
@@ -413,20 +414,12 @@ async function withPortal<T>(
       });
       return { kind: 'refused', error: decided.refusal };
     }
-    await tx.query('SAVEPOINT portal_work');
-    try {
-      const value = await work(tx, decided.access);
-      await tx.query('RELEASE SAVEPOINT portal_work');
-      return { kind: 'done', value };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT portal_work');
+    return refusable(tx, () => work(tx, decided.access), async (error) => {
       await audit(tx, ctx, {
         action: attempt.action, recordType: attempt.recordType, recordId: attempt.recordId, personId: ctx.portal.personId,
         basis: decided.access.basis, outcome: 'failure', detail: { code: error.code },
       });
-      return { kind: 'refused', error };
-    }
+    });
   });
   if (outcome.kind === 'refused') throw outcome.error;
   return outcome.value;

@@ -41,6 +41,7 @@ import { FIRST_FIELD, readActionForm, type ActionForm, type ActionInput, type Da
 import { newPrescriptionMessage, outcomeMessage, withdrawnMessage } from './messages.ts';
 import { isSelfRecorded, NOTE_MAX, type Attendance, type Prescription, type PrescriptionEvent } from './model.ts';
 import * as store from './store.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -123,20 +124,12 @@ async function withPrescription<T>(
       });
       return { kind: 'denied' };
     }
-    await tx.query('SAVEPOINT prescription_work');
-    try {
-      const value = await work(tx, { prescription, episode, relationship });
-      await tx.query('RELEASE SAVEPOINT prescription_work');
-      return { kind: 'done', value };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT prescription_work');
+    return refusable(tx, () => work(tx, { prescription, episode, relationship }), async (error) => {
       await audit(tx, ctx, {
         action: `prescription.${action}`, recordType: 'prescription', recordId: prescription.id, personId: prescription.personId,
         basis: relationship.basis, outcome: error.status === 403 ? 'denied' : 'failure', detail: { code: error.code, message: error.message },
       });
-      return { kind: 'refused', error };
-    }
+    });
   });
   if (outcome.kind === 'denied') throw notFound('social prescription');
   if (outcome.kind === 'refused') throw outcome.error;

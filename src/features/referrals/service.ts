@@ -27,6 +27,7 @@ import { acknowledgementMessage, crisisAlertMessage } from './messages.ts';
 import type { Referral, ReferralSubmission } from './model.ts';
 import { REFERRAL_COLUMNS, REFERRAL_FROM, insertEvent, readEvents, readReferral, toReferral, writeReferral, type ReferralChanges, type ReferralEvent, type ReferralRow } from './store.ts';
 import { scheduleDeadlineAlert } from './waiting/jobs.ts';
+import { refusable } from '../../platform/refusable.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Access
@@ -84,20 +85,12 @@ export async function withReferral<T>(
       });
       return { kind: 'denied' };
     }
-    await tx.query('SAVEPOINT referral_work');
-    try {
-      const value = await work(tx, { referral, basis });
-      await tx.query('RELEASE SAVEPOINT referral_work');
-      return { kind: 'done', value };
-    } catch (error) {
-      if (!(error instanceof AppError)) throw error;
-      await tx.query('ROLLBACK TO SAVEPOINT referral_work');
+    return refusable(tx, () => work(tx, { referral, basis }), async (error) => {
       await audit(tx, ctx, {
         action: `referral.${action}`, recordType: 'referral', recordId: referral.id, personId: referral.personId, basis,
         outcome: 'failure', detail: { code: error.code, message: error.message },
       });
-      return { kind: 'refused', error };
-    }
+    });
   });
   if (outcome.kind === 'denied') throw notFound('referral');
   if (outcome.kind === 'refused') throw outcome.error;
