@@ -10,7 +10,7 @@ import { FIELDS } from '../src/features/referrals/api/request.ts';
 import { NEEDS_TERMS } from '../src/seed/taxonomy.ts';
 import { REFERRER_STATUS } from '../src/domain/referral-states.ts';
 import { changeState, withReferral } from '../src/features/referrals/service.ts';
-import type { StaffActor, StaffContext } from '../src/platform/context.ts';
+import { staffContextFor, type StaffContext } from '../src/platform/context.ts';
 import { LIMITS, readReferralRequest } from '../src/features/referrals/api/request.ts';
 import { KNOWN_NEEDS } from '../src/features/referrals/api/service.ts';
 import fc from 'fast-check';
@@ -34,16 +34,7 @@ before(async () => {
 });
 after(() => t.close());
 
-async function staffCtx(role: string): Promise<StaffContext> {
-  const { rows } = await t.db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email FROM staff_users WHERE email = $1', [demoEmail(role)],
-  );
-  const u = rows[0]!;
-  return {
-    db: t.db, requestId: `test-${Math.random()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: false },
-  };
-}
+const staffCtx = (role: string): Promise<StaffContext> => staffContextFor(t.db, demoEmail(role));
 
 const count = async (sql: string, params: unknown[] = []) => Number((await t.db.query<{ n: number }>(sql, params)).rows[0]!.n);
 

@@ -9,7 +9,7 @@ import { NO_PREFERENCES } from '../src/domain/contact-preferences.ts';
 import { REFERRER_STATUS } from '../src/domain/referral-states.ts';
 import type { ReferralSubmission } from '../src/features/referrals/model.ts';
 import { changeState, submitReferral, withReferral } from '../src/features/referrals/service.ts';
-import type { RequestContext, StaffActor, StaffContext } from '../src/platform/context.ts';
+import { staffContextFor, type RequestContext, type StaffContext } from '../src/platform/context.ts';
 
 let t: TestApp;
 let referrer: TestClient;
@@ -29,16 +29,7 @@ after(() => t.close());
 
 const publicCtx = (): RequestContext => ({ db: t.db, actor: null, requestId: `test-${Math.random()}`, ip: '127.0.0.1' });
 
-async function staffCtx(email: string): Promise<StaffContext> {
-  const { rows } = await t.db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email FROM staff_users WHERE email = $1', [email],
-  );
-  const u = rows[0]!;
-  return {
-    db: t.db, requestId: `test-${Math.random()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: false },
-  };
-}
+const staffCtx = (email: string): Promise<StaffContext> => staffContextFor(t.db, email);
 
 /** A referral made straight through the core, as if another organisation (or nobody) had sent it. */
 async function referralFrom(organisationId: string | null, tenantId = 'kent'): Promise<{ id: string; reference: string; familyName: string }> {

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoEmail, startTestApp, type TestApp } from './support/app.ts';
-import type { RequestContext, StaffContext, StaffActor } from '../src/platform/context.ts';
+import { staffContextFor, type RequestContext, type StaffContext } from '../src/platform/context.ts';
 import { changeState, submitReferral, withReferral } from '../src/features/referrals/service.ts';
 import type { ReferralSubmission } from '../src/features/referrals/model.ts';
 import { NO_PREFERENCES } from '../src/domain/contact-preferences.ts';
@@ -18,16 +18,7 @@ after(() => t.close());
 
 const publicCtx = (): RequestContext => ({ db: t.db, actor: null, requestId: `test-${Math.random()}`, ip: '127.0.0.1' });
 
-async function staffCtx(role: string): Promise<StaffContext> {
-  const { rows } = await t.db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email FROM staff_users WHERE email = $1', [demoEmail(role)],
-  );
-  const u = rows[0]!;
-  return {
-    db: t.db, requestId: `test-${Math.random()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: false },
-  };
-}
+const staffCtx = (role: string): Promise<StaffContext> => staffContextFor(t.db, demoEmail(role));
 
 function submission(overrides: Partial<ReferralSubmission> = {}, person: Partial<ReferralSubmission['person']> = {}): ReferralSubmission {
   return {

@@ -1,5 +1,6 @@
 // Who is asking, and for which request. Every service function takes a RequestContext so that
 // access checks and audit rows are made where the data is read or written, not only in routes.
+import crypto from 'node:crypto';
 import type { Database } from '../db/database.ts';
 
 export const ROLES = ['admin', 'triage', 'navigator', 'provider', 'commissioner', 'referrer'] as const;
@@ -66,3 +67,24 @@ export type StaffContext = RequestContext & { actor: StaffActor };
 
 /** The context of a person or carer on their own pages. */
 export type PortalContext = RequestContext & { actor: null; portal: PortalActor };
+
+/**
+ * The context of work done as a member of staff outside a web request (the demo seed, and tests
+ * that call services directly): their actor as a session would give it, without a session.
+ * Throws when nobody has this email.
+ */
+export async function staffContextFor(db: Database, email: string, requestId = `direct-${crypto.randomUUID()}`): Promise<StaffContext> {
+  const { rows } = await db.query<{ id: string; tenant_id: string; organisation_id: string; role: Role; name: string; must_change_password: boolean; team_lead: boolean }>(
+    'SELECT id, tenant_id, organisation_id, role, name, must_change_password, team_lead FROM staff_users WHERE email = $1',
+    [email],
+  );
+  const u = rows[0];
+  if (!u) throw new Error(`No member of staff has the email ${email}`);
+  return {
+    db, requestId, ip: '127.0.0.1',
+    actor: {
+      userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email,
+      sessionHash: '', mustChangePassword: u.must_change_password, teamLead: u.team_lead,
+    },
+  };
+}

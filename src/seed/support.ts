@@ -10,12 +10,11 @@
 // (refreshSummary). Social prescriptions go through the prescribing service, as the demo
 // navigator and provider, so their events, clocks and messages are what real use would make.
 // Deterministic for a seed and `asOf`.
-import crypto from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { addDays } from '../domain/calendar-date.ts';
 import { londonDate } from '../domain/working-days.ts';
 import type { OutcomeDomain, StepOwner } from '../domain/support-plan.ts';
-import type { StaffActor, StaffContext } from '../platform/context.ts';
+import { staffContextFor, type StaffContext } from '../platform/context.ts';
 import { refreshSummary } from '../features/episodes/store.ts';
 import { prescribe, takeAction } from '../features/prescriptions/service.ts';
 import { Random } from './random.ts';
@@ -106,20 +105,6 @@ function shuffled<T>(r: Random, items: readonly T[]): T[] {
     [out[i], out[j]] = [out[j]!, out[i]!];
   }
   return out;
-}
-
-/** A demo member of staff's request context, for calling services as them. */
-async function staffContext(db: Database, tenant: string, email: string): Promise<StaffContext | null> {
-  const { rows } = await db.query<{ id: string; organisation_id: string; role: StaffActor['role']; name: string; team_lead: boolean }>(
-    'SELECT id, organisation_id, role, name, team_lead FROM staff_users WHERE tenant_id = $1 AND email = $2',
-    [tenant, email],
-  );
-  const u = rows[0];
-  if (!u) return null;
-  return {
-    db, requestId: `demo-seed-${crypto.randomUUID()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: tenant, organisationId: u.organisation_id, role: u.role, name: u.name, email, sessionHash: '', mustChangePassword: false, teamLead: u.team_lead },
-  };
 }
 
 /** The date fields of a form for the UK day of `at`. */
@@ -240,8 +225,8 @@ export async function seedSupport(db: Database, options: SupportSeedOptions): Pr
  * runs (the navigator records how it goes).
  */
 async function seedPrescriptions(db: Database, tenant: string, episodes: OpenEpisode[], r: Random, asOf: number, baseUrl: string): Promise<number> {
-  const provider = await staffContext(db, tenant, `provider@${tenant}.demo.lantern.test`);
-  if (!provider) return 0;
+  if (!episodes.length) return 0;
+  const provider = await staffContextFor(db, `provider@${tenant}.demo.lantern.test`, 'demo-seed');
   const { rows: inbox } = await db.query<{ id: string }>(
     'SELECT id FROM directory_services WHERE tenant_id = $1 AND organisation_id = $2 AND published AND NOT crisis ORDER BY id',
     [tenant, provider.actor.organisationId],
@@ -251,14 +236,13 @@ async function seedPrescriptions(db: Database, tenant: string, episodes: OpenEpi
     [tenant],
   );
   if (!inbox.length && !community.length) return 0;
-  const navigators = new Map<string, StaffContext | null>();
+  const navigators = new Map<string, StaffContext>();
   const { rows: before } = await db.query<{ id: string | null }>('SELECT max(id) AS id FROM notifications');
   let made = 0;
   for (const episode of episodes) {
     if (!r.chance(0.5)) continue;
-    if (!navigators.has(episode.worker_email)) navigators.set(episode.worker_email, await staffContext(db, tenant, episode.worker_email));
-    const navigator = navigators.get(episode.worker_email);
-    if (!navigator) continue;
+    if (!navigators.has(episode.worker_email)) navigators.set(episode.worker_email, await staffContextFor(db, episode.worker_email, 'demo-seed'));
+    const navigator = navigators.get(episode.worker_email)!;
     const sentAt = new Date(Math.max(episode.started_at.getTime() + DAY, asOf - r.int(1, 40) * DAY));
     if (sentAt.getTime() >= asOf) continue;
     const toInbox = inbox.length > 0 && (community.length === 0 || r.chance(0.7));

@@ -2,7 +2,7 @@
 // episode held by a demo worker's organisation, opened the way sign-up opens one (openEpisode).
 import crypto from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
-import type { StaffActor, StaffContext } from '../../src/platform/context.ts';
+import { staffContextFor, type StaffActor } from '../../src/platform/context.ts';
 import { createPersonRecord } from '../../src/features/people/service.ts';
 import { openEpisode } from '../../src/features/episodes/service.ts';
 import { NO_PREFERENCES } from '../../src/domain/contact-preferences.ts';
@@ -28,13 +28,7 @@ export async function staffMember(db: Database, email: string): Promise<StaffMem
 }
 
 /** A service-level context for a demo staff member, as a signed-in request would have. */
-export async function staffContextFor(db: Database, email: string): Promise<StaffContext> {
-  const u = await staffMember(db, email);
-  return {
-    db, requestId: `test-${crypto.randomUUID()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenantId, organisationId: u.organisationId, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: u.teamLead },
-  };
-}
+export { staffContextFor };
 
 export interface TestEpisode {
   episodeId: string;

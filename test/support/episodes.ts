@@ -1,8 +1,7 @@
 // People with an open support episode, made directly (as sign-up would) for the episode tests:
 // a new person record, an episode held by the worker's organisation, with that worker.
-import crypto from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
-import type { StaffActor, StaffContext } from '../../src/platform/context.ts';
+import { staffContextFor, type StaffContext } from '../../src/platform/context.ts';
 import { openEpisode } from '../../src/features/episodes/service.ts';
 import { createPersonRecord } from '../../src/features/people/service.ts';
 
@@ -57,20 +56,7 @@ export async function personWithEpisode(db: Database, options: SupportOptions): 
 }
 
 /** A request context for a demo staff member, to call services directly (with a moved clock). */
-export async function staffContextOf(db: Database, login: string, tenant = 'kent'): Promise<StaffContext> {
-  const { rows } = await db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string; team_lead: boolean }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email, team_lead FROM staff_users WHERE email = $1', [`${login}@${tenant}.demo.lantern.test`],
-  );
-  const u = rows[0];
-  if (!u) throw new Error(`no demo staff member ${login} in ${tenant}`);
-  return {
-    db, requestId: `test-${crypto.randomUUID()}`, ip: '127.0.0.1',
-    actor: {
-      userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '',
-      mustChangePassword: false, teamLead: u.team_lead,
-    },
-  };
-}
+export const staffContextOf = (db: Database, login: string, tenant = 'kent'): Promise<StaffContext> => staffContextFor(db, `${login}@${tenant}.demo.lantern.test`);
 
 /** A date as the three boxes of a date field named `name`. */
 export function dateFields(name: string, date: string): Record<string, string> {

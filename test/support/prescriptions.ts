@@ -1,29 +1,17 @@
 // Support episodes, staff and listings for the social prescribing tests. Episodes are opened the
 // way sign-up opens them (openEpisode), so the person's responsible organisation and access
 // grant are what they would be in real use.
-import crypto from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
 import type { ContactPreferences } from '../../src/domain/contact-preferences.ts';
 import { openEpisode } from '../../src/features/episodes/service.ts';
-import type { StaffActor, StaffContext } from '../../src/platform/context.ts';
+import { staffContextFor, type StaffActor, type StaffContext } from '../../src/platform/context.ts';
 import { saveListing } from '../../src/features/directory/store.ts';
 import { listing } from './listings.ts';
 
 export const demoEmail = (role: string, tenant = 'kent'): string => `${role}@${tenant}.demo.lantern.test`;
 
 /** The request context of a demo (or test) member of staff, for calling services directly. */
-export async function staffContext(db: Database, email: string): Promise<StaffContext> {
-  const { rows } = await db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string; team_lead: boolean }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email, team_lead FROM staff_users WHERE email = $1',
-    [email],
-  );
-  const u = rows[0];
-  if (!u) throw new Error(`no member of staff with email ${email}`);
-  return {
-    db, requestId: `test-${crypto.randomUUID()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: u.team_lead },
-  };
-}
+export const staffContext = (db: Database, email: string): Promise<StaffContext> => staffContextFor(db, email);
 
 export interface TestEpisode {
   episodeId: string;

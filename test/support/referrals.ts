@@ -5,7 +5,7 @@ import type { Database } from '../../src/db/database.ts';
 import { NO_PREFERENCES, type ContactPreferences } from '../../src/domain/contact-preferences.ts';
 import type { ReferralAction } from '../../src/domain/referral-states.ts';
 import { grantPersonAccess } from '../../src/platform/access.ts';
-import type { RequestContext, StaffActor, StaffContext } from '../../src/platform/context.ts';
+import { staffContextFor, type RequestContext } from '../../src/platform/context.ts';
 import type { Referral, ReferralSubmission } from '../../src/features/referrals/model.ts';
 import { changeState, submitReferral, withReferral } from '../../src/features/referrals/service.ts';
 import type { ReferralChanges } from '../../src/features/referrals/store.ts';
@@ -49,18 +49,7 @@ export function referralSubmission(
 }
 
 /** The context of a demo staff member, as a signed-in request would have it. */
-export async function staffContextFor(db: Database, email: string): Promise<StaffContext> {
-  const { rows } = await db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string; team_lead: boolean }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email, team_lead FROM staff_users WHERE email = $1',
-    [email],
-  );
-  const u = rows[0];
-  if (!u) throw new Error(`no staff member ${email}`);
-  return {
-    db, requestId: `test-${crypto.randomUUID()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: u.team_lead },
-  };
-}
+export { staffContextFor };
 
 export async function staffIdOf(db: Database, email: string): Promise<string> {
   return (await staffContextFor(db, email)).actor.userId;

@@ -2,7 +2,7 @@
 // rows for the triage queue's tests, which need hundreds with chosen urgencies and deadlines.
 import crypto from 'node:crypto';
 import type { Database } from '../../src/db/database.ts';
-import type { RequestContext, StaffActor, StaffContext } from '../../src/platform/context.ts';
+import { staffContextFor, type RequestContext, type StaffContext } from '../../src/platform/context.ts';
 import { NO_PREFERENCES } from '../../src/domain/contact-preferences.ts';
 import { newReferenceCode } from '../../src/domain/reference-code.ts';
 import type { Urgency } from '../../src/domain/working-days.ts';
@@ -12,16 +12,7 @@ import { demoEmail } from './app.ts';
 export const publicContext = (db: Database): RequestContext => ({ db, actor: null, requestId: `test-${crypto.randomUUID()}`, ip: '127.0.0.1' });
 
 /** The context of a demo staff member, as a signed-in request would have it. */
-export async function staffContext(db: Database, role: string, tenant = 'kent'): Promise<StaffContext> {
-  const { rows } = await db.query<{ id: string; tenant_id: string; organisation_id: string; role: StaffActor['role']; name: string; email: string; team_lead: boolean }>(
-    'SELECT id, tenant_id, organisation_id, role, name, email, team_lead FROM staff_users WHERE email = $1', [demoEmail(role, tenant)],
-  );
-  const u = rows[0]!;
-  return {
-    db, requestId: `test-${crypto.randomUUID()}`, ip: '127.0.0.1',
-    actor: { userId: u.id, tenantId: u.tenant_id, organisationId: u.organisation_id, role: u.role, name: u.name, email: u.email, sessionHash: '', mustChangePassword: false, teamLead: u.team_lead },
-  };
-}
+export const staffContext = (db: Database, role: string, tenant = 'kent'): Promise<StaffContext> => staffContextFor(db, demoEmail(role, tenant));
 
 function randomDateOfBirth(): string {
   const day = new Date(Date.UTC(1940, 0, 1) + crypto.randomInt(60 * 365) * 86_400_000);
