@@ -82,7 +82,7 @@ export async function listContacts(ctx: StaffContext, episodeId: string, page: n
       action: 'contact.list', recordType: 'episode', recordId: episodeId, personId: access.episode.personId, basis: access.basis, outcome: 'success',
       detail: { contacts: contacts.map((c) => c.id), page: current },
     });
-    return { ...(await contextOf(tx, ctx, access)), contacts, total, page: current, pages };
+    return { ...contextOf(ctx, access), contacts, total, page: current, pages };
   });
 }
 
@@ -146,7 +146,7 @@ export async function statusHistory(ctx: StaffContext, episodeId: string, purpos
   return withEpisode(ctx, episodeId, purpose, { action: 'status.read' }, async (tx, access) => {
     const history = await readStatusHistory(tx, ctx.actor.tenantId, episodeId);
     await audit(tx, ctx, { action: 'status.read', recordType: 'episode', recordId: episodeId, personId: access.episode.personId, basis: access.basis, outcome: 'success' });
-    return { ...(await contextOf(tx, ctx, access)), history };
+    return { ...contextOf(ctx, access), history };
   });
 }
 

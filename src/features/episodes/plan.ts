@@ -14,7 +14,6 @@ import { audit } from '../../platform/audit.ts';
 import type { StaffContext } from '../../platform/context.ts';
 import { invalid, notFound, type FieldError } from '../../platform/errors.ts';
 import { getTenantSettings } from '../../platform/tenant-settings.ts';
-import { personNames } from '../people/service.ts';
 import { readRisk, type Risk } from '../people/risk.ts';
 import { mayAccessEpisode, withEpisode, type Episode, type EpisodeAccess } from './access.ts';
 import { checkChoice, checkDate, checkFutureDate, checkText, staleSave, submissionKeyOf, type DateParts } from './fields.ts';
@@ -43,13 +42,11 @@ export interface Clock {
   now?: Date;
 }
 
-/** The episode with its person's name, and whether the actor may change it. */
-export async function contextOf(tx: Transaction, ctx: StaffContext, access: EpisodeAccess): Promise<EpisodeContext> {
-  const names = await personNames(tx, ctx.actor.tenantId, [access.episode.personId]);
-  const name = names.get(access.episode.personId);
+/** The episode with its person's name (read once, when access was decided), and whether the actor may change it. */
+export function contextOf(ctx: StaffContext, access: EpisodeAccess): EpisodeContext {
   return {
     episode: access.episode,
-    person: { id: access.episode.personId, givenName: name?.givenName ?? '', familyName: name?.familyName ?? '', dateOfBirth: name?.dateOfBirth ?? null },
+    person: { id: access.episode.personId, ...access.person },
     canEdit: access.episode.state === 'open' && mayAccessEpisode(ctx.actor, access.episode, 'update'),
   };
 }
@@ -75,7 +72,7 @@ export const RECENT_CONTACTS = 5;
 export async function getEpisodePage(ctx: StaffContext, id: string, clock: Clock = {}): Promise<EpisodePage> {
   return withEpisode(ctx, id, 'read', { action: 'episode.read' }, async (tx, access) => {
     const tenantId = ctx.actor.tenantId;
-    const base = await contextOf(tx, ctx, access);
+    const base = contextOf(ctx, access);
     const plan = await readPlan(tx, tenantId, id);
     const goals = await readGoals(tx, tenantId, id);
     const recentContacts = await readContacts(tx, tenantId, id, RECENT_CONTACTS);
@@ -112,7 +109,7 @@ export function dueFor(episode: Episode, plan: Plan, goals: Goal[], lastContactA
 export async function episodeForForm(ctx: StaffContext, id: string, form: string): Promise<EpisodeContext> {
   return withEpisode(ctx, id, 'update', { action: 'episode.read' }, async (tx, access) => {
     await audit(tx, ctx, { action: 'episode.read', recordType: 'episode', recordId: id, personId: access.episode.personId, basis: access.basis, outcome: 'success', detail: { form } });
-    return contextOf(tx, ctx, access);
+    return contextOf(ctx, access);
   });
 }
 
@@ -131,7 +128,7 @@ export async function getPlanForm(ctx: StaffContext, id: string): Promise<Episod
   return withEpisode(ctx, id, 'update', { action: 'plan.read' }, async (tx, access) => {
     const plan = await readPlan(tx, ctx.actor.tenantId, id);
     await audit(tx, ctx, { action: 'plan.read', recordType: 'episode', recordId: id, personId: access.episode.personId, basis: access.basis, outcome: 'success' });
-    return { ...(await contextOf(tx, ctx, access)), plan };
+    return { ...contextOf(ctx, access), plan };
   });
 }
 
@@ -218,7 +215,7 @@ export async function getGoalPage(ctx: StaffContext, episodeId: string, goalId: 
     const goal = await readGoal(tx, ctx.actor.tenantId, episodeId, goalId);
     if (!goal) throw notFound('goal');
     await audit(tx, ctx, { action: 'goal.read', recordType: 'goal', recordId: goal.id, personId: access.episode.personId, basis: access.basis, outcome: 'success', detail: { episodeId } });
-    return { ...(await contextOf(tx, ctx, access)), goal };
+    return { ...contextOf(ctx, access), goal };
   });
 }
 
@@ -311,7 +308,7 @@ export async function getStepForm(ctx: StaffContext, episodeId: string, goalId: 
     const step = goal.steps.find((s) => s.id === stepId);
     if (!step) throw notFound('step');
     await audit(tx, ctx, { action: 'step.read', recordType: 'goal_step', recordId: stepId, personId: access.episode.personId, basis: access.basis, outcome: 'success', detail: { episodeId, goalId } });
-    return { ...(await contextOf(tx, ctx, access)), goal, step };
+    return { ...contextOf(ctx, access), goal, step };
   });
 }
 
