@@ -1,5 +1,6 @@
 // axe-core (WCAG 2.0, 2.1 and 2.2, levels A and AA) on every page built so far, as the browser
-// shows it with JavaScript on: signed out, signed in as an administrator and as a commissioner,
+// shows it with JavaScript on: signed out, signed in as an administrator and as a commissioner
+// (whose report pages show counts only),
 // including each form with its error messages showing. Each page must also load with no console
 // errors, uncaught exceptions or Content-Security-Policy violations.
 import { after, before, describe, test } from 'node:test';
@@ -7,6 +8,10 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
+import { personWithEpisode, staffContextOf } from '../test/support/episodes.ts';
+import { recordContact } from '../src/features/episodes/contacts.ts';
+import { datePartsFrom } from '../src/features/episodes/fields.ts';
+import { londonDate } from '../src/domain/working-days.ts';
 
 describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
   let server: TestServer;
@@ -132,6 +137,32 @@ describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_0
     after(() => w.context.close());
 
     test('home', () => check(w, '/', 'the home page (commissioner)'));
+    test('brief advice given, counted', async () => {
+      // a contact with brief advice, so the page shows its tables and not only "no contacts"
+      const who = await personWithEpisode(server.db, { worker: 'navigator3', startedAt: new Date(Date.now() - 30 * 86_400_000) });
+      const today = londonDate(new Date());
+      await recordContact(await staffContextOf(server.db, 'navigator3'), who.episodeId, {
+        contactOn: datePartsFrom(today), time: '00:00', kind: 'phone', duration: '20', note: '', mecc: ['alcohol', 'smoking'],
+      });
+      await check(w, '/reports/brief-advice', 'Brief advice given');
+      assert.equal(await w.page.locator('caption', { hasText: 'Brief advice by organisation' }).count(), 1);
+      await screenshot(w.page, 'brief-advice');
+    });
+    test('brief advice given, a quarter with none', async () => {
+      const oldest = await w.page.locator('#period option').last().getAttribute('value');
+      await check(w, `/reports/brief-advice?period=${oldest}`, 'Brief advice given, an empty quarter');
+    });
+    test('provider response times', () => check(w, '/prescriptions/providers', 'Provider response times (commissioner)'));
+    test('brief advice given at 320 pixels wide scrolls only its table', async () => {
+      await w.page.setViewportSize({ width: 320, height: 640 });
+      try {
+        await visit(w.page, `${server.baseUrl}/reports/brief-advice`);
+        const overflow = await w.page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+        assert.equal(overflow, 0, `the page scrolls sideways by ${overflow}px at 320px wide`);
+      } finally {
+        await w.page.setViewportSize({ width: 1024, height: 768 });
+      }
+    });
     test('people is refused', async () => {
       await check(w, '/people', 'the 403 page', 403);
       assert.equal(await w.page.locator('h1').textContent(), 'You do not have access to this page');

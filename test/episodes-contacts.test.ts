@@ -1,4 +1,4 @@
-// Contacts during support, with Making Every Contact Count advice counted per quarter, and the
+// Contacts during support, with Making Every Contact Count advice counted per period, and the
 // status commissioners count at sign-up and as it changes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,8 +102,8 @@ describe('contacts', () => {
   });
 });
 
-describe('MECC brief advice per quarter', () => {
-  test('counted by topic and organisation, within the quarter’s UK dates only; counts, never people', async () => {
+describe('MECC brief advice per reporting period', () => {
+  test('counted by topic and organisation, within the period’s UK dates only; counts, never people', async () => {
     const porchlight = await personWithEpisode(t.db, { worker: 'navigator3', startedAt: new Date('2025-09-01T09:00:00Z') });
     const shaw = await personWithEpisode(t.db, { worker: 'navigator2', startedAt: new Date('2025-09-01T09:00:00Z') });
     const nav3ctx = await staffContextOf(t.db, 'navigator3');
@@ -119,8 +119,8 @@ describe('MECC brief advice per quarter', () => {
     await add(nav2ctx, shaw, '2026-02-01', '09:00', ['alcohol', 'sexual_health']);
 
     const commissioner = await staffContextOf(t.db, 'commissioner');
-    const counts = await countMeccAdvice(commissioner, '2025-q4');
-    assert.equal(counts.quarter.label, '2025 to 2026 quarter 4 (January to March 2026)');
+    const counts = await countMeccAdvice(commissioner, { period: 'quarter-2026-01' }, later);
+    assert.equal(counts.period.label, 'January to March 2026 (quarter 4 of 2025 to 2026)');
     assert.equal(counts.contacts, 4);
     assert.equal(counts.contactsWithAdvice, 3);
     assert.deepEqual(Object.fromEntries(counts.byTopic.map((b) => [b.topic, b.count])), {
@@ -130,14 +130,57 @@ describe('MECC brief advice per quarter', () => {
       ['Porchlight (Dartford, Gravesham and Swanley with Swale)', 3, 1],
       ['Shaw Trust (West Kent)', 1, 1],
     ]);
+    assert.deepEqual(counts.byOrganisation.map((o) => o.withAdvice), [2, 1]);
     assert.ok(!JSON.stringify(counts).includes(porchlight.personId), 'no person in a count');
-    const next = await countMeccAdvice(commissioner, '2026-q1');
+    const next = await countMeccAdvice(commissioner, { period: 'quarter-2026-04' }, later);
     assert.deepEqual(next.byTopic.filter((b) => b.count > 0).map((b) => b.topic), ['sexual_health']);
-    await assert.rejects(countMeccAdvice(nav3ctx, '2025-q4'), (error: AppError) => error.status === 403);
-    const admin = await countMeccAdvice(await staffContextOf(t.db, 'admin'), '2025-q4');
+    await assert.rejects(countMeccAdvice(nav3ctx, { period: 'quarter-2026-01' }, later), (error: AppError) => error.status === 403);
+    const admin = await countMeccAdvice(await staffContextOf(t.db, 'admin'), { period: 'quarter-2026-01' }, later);
     assert.equal(admin.contacts, 4);
-    const kingston = await countMeccAdvice(await staffContextOf(t.db, 'commissioner', 'kingston'), '2025-q4');
+    const kingston = await countMeccAdvice(await staffContextOf(t.db, 'commissioner', 'kingston'), { period: 'quarter-2026-01' }, later);
     assert.equal(kingston.contacts, 0, 'another tenant’s contacts are not counted');
+  });
+});
+
+describe('the brief advice page', () => {
+  const cell = (html: string, row: string) => {
+    const match = new RegExp(`<th scope="row" class="nhsuk-table__header">${row}</th>\\s*<td[^>]*>([\\d,]+)</td>`).exec(html);
+    assert.ok(match, `a row for ${row}`);
+    return Number(match[1]!.replace(/,/g, ''));
+  };
+
+  test('commissioners and admins see the counts of the period, by topic and organisation, and never a name', async () => {
+    const who = await personWithEpisode(t.db, { worker: 'navigator3', startedAt: longAgo });
+    const commissioner = await t.signedIn(demoEmail('commissioner'));
+    const before = (await commissioner.get('/reports/brief-advice')).body;
+    const eatingBefore = before.includes('No contacts were recorded') ? 0 : cell(before, 'Healthy eating');
+    await recordContact(await staffContextOf(t.db, 'navigator3'), who.episodeId, contactForm({ mecc: ['healthy_eating', 'alcohol'] }));
+
+    const page = await commissioner.get('/reports/brief-advice');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /<h1>Brief advice given<\/h1>/);
+    assert.equal(cell(page.body, 'Healthy eating'), eatingBefore + 1);
+    const counts = await countMeccAdvice(await staffContextOf(t.db, 'commissioner'), {});
+    assert.match(page.body, new RegExp(`${counts.contacts} contacts? recorded\\. Brief advice was given in ${counts.contactsWithAdvice} of them`));
+    assert.equal(cell(page.body, 'Porchlight \\(Dartford, Gravesham and Swanley with Swale\\)'), counts.byOrganisation.find((o) => o.name.startsWith('Porchlight'))!.contacts);
+    assert.doesNotMatch(page.body, new RegExp(who.familyName), 'no one is named');
+    assert.match(page.body, /href="\/reports\/brief-advice"/, 'in the commissioner’s menu');
+
+    assert.equal((await (await t.signedIn(demoEmail('admin'))).get('/reports/brief-advice')).statusCode, 200);
+    for (const role of ['navigator', 'triage', 'provider', 'referrer']) {
+      assert.equal((await (await t.signedIn(demoEmail(role))).get('/reports/brief-advice')).statusCode, 403, role);
+    }
+  });
+
+  test('an old quarter with no contacts says so; an unknown period shows the last 3 months', async () => {
+    const commissioner = await t.signedIn(demoEmail('commissioner'));
+    const oldest = /<option value="(quarter-[\d-]+)">[^<]*<\/option>\s*<\/select>/.exec((await commissioner.get('/reports/brief-advice')).body)![1]!;
+    const empty = await commissioner.get(`/reports/brief-advice?period=${oldest}`);
+    assert.match(empty.body, /No contacts were recorded in this period/);
+    assert.match(empty.body, new RegExp(`<option value="${oldest}" selected>`));
+    const unknown = await commissioner.get('/reports/brief-advice?period=%3Cscript%3E');
+    assert.equal(unknown.statusCode, 200);
+    assert.match(unknown.body, /<h2>The last 3 months/);
   });
 });
 

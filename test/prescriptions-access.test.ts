@@ -176,8 +176,8 @@ describe('what the provider cannot see through a prescription', () => {
 });
 
 describe('provider response times', () => {
-  test('for navigators and administrators only', async () => {
-    const expected: Record<string, number> = { navigator: 200, navigator2: 200, admin: 200, triage: 403, provider: 403, commissioner: 403, referrer: 403 };
+  test('for navigators, administrators and commissioners only', async () => {
+    const expected: Record<string, number> = { navigator: 200, navigator2: 200, admin: 200, commissioner: 200, triage: 403, provider: 403, referrer: 403 };
     for (const [role, status] of Object.entries(expected)) {
       assert.equal((await (await as(demoEmail(role))).get('/prescriptions/providers')).statusCode, status, role);
     }

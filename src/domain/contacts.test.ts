@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { addDays } from './calendar-date.ts';
 import { londonDate } from './working-days.ts';
-import { financialQuarter, formatTimeOfDay, londonInstant, londonMinutes, parseQuarter, parseTimeOfDay } from './contacts.ts';
+import { formatTimeOfDay, londonInstant, londonMinutes, parseTimeOfDay } from './contacts.ts';
 
 test('times of day on the 24-hour clock or with am and pm', () => {
   const minutes = (text: string) => {
@@ -32,16 +32,6 @@ test('UK times become the right instant in winter, in summer, and when the clock
   assert.equal(londonInstant('2026-07-01', 0).toISOString(), '2026-06-30T23:00:00.000Z');
 });
 
-test('financial quarters run April to June, July to September, October to December, January to March', () => {
-  assert.deepEqual(financialQuarter('2026-04-01'), parseQuarter('2026-q1'));
-  assert.equal(financialQuarter('2026-06-30').key, '2026-q1');
-  assert.equal(financialQuarter('2026-12-31').label, '2026 to 2027 quarter 3 (October to December 2026)');
-  assert.deepEqual([financialQuarter('2027-03-31').start, financialQuarter('2027-03-31').end], ['2027-01-01', '2027-03-31']);
-  assert.equal(financialQuarter('2027-01-01').key, '2026-q4');
-  assert.equal(parseQuarter('2026-q5'), null);
-  assert.equal(parseQuarter('nonsense'), null);
-});
-
 test('property: a time of day written out reads back the same', () => {
   fc.assert(fc.property(fc.integer({ min: 0, max: 24 * 60 - 1 }), (m) => {
     const parsed = parseTimeOfDay(formatTimeOfDay(m));
@@ -60,14 +50,3 @@ test('property: a UK date and time give an instant on that date at that time (ou
   }));
 });
 
-test('property: every date is in exactly one quarter, and quarters follow on without gaps', () => {
-  const day = fc.integer({ min: 0, max: 365 * 40 }).map((n) => addDays('1995-01-01', n));
-  fc.assert(fc.property(day, (d) => {
-    const q = financialQuarter(d);
-    assert.ok(q.start <= d && d <= q.end);
-    assert.deepEqual(parseQuarter(q.key), q);
-    const next = financialQuarter(addDays(q.end, 1));
-    assert.equal(next.start, addDays(q.end, 1));
-    assert.equal(next.quarter, q.quarter === 4 ? 1 : q.quarter + 1);
-  }));
-});

@@ -1,7 +1,7 @@
 // Contacts with a person during their support: how they happened, the brief advice given under
 // Making Every Contact Count (MECC, a public health target counted per quarter), the time of day
-// a worker types, and the financial quarters commissioners count in. Pure: no I/O.
-import { addDays, calendarDateParts, formatCalendarDate } from './calendar-date.ts';
+// a worker types. Pure: no I/O.
+import { calendarDateParts } from './calendar-date.ts';
 
 export const CONTACT_KINDS = ['face_to_face', 'phone', 'video', 'text', 'group', 'email'] as const;
 export type ContactKind = (typeof CONTACT_KINDS)[number];
@@ -96,44 +96,3 @@ export function londonMinutes(instant: Date): number {
   return Math.floor((wall % 86_400_000) / 60_000);
 }
 
-export interface Quarter {
-  /** the year the financial year starts in: 2026 for April 2026 to March 2027 */
-  year: number;
-  /** 1 is April to June */
-  quarter: 1 | 2 | 3 | 4;
-  /** first and last day, inclusive, 'YYYY-MM-DD' */
-  start: string;
-  end: string;
-  /** "2026 to 2027 quarter 1 (April to June 2026)" */
-  label: string;
-  /** "2026-q1", for links */
-  key: string;
-}
-
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-function quarterFrom(year: number, quarter: 1 | 2 | 3 | 4): Quarter {
-  const firstMonth = 4 + (quarter - 1) * 3; // 4, 7, 10, 13 (January of the next year)
-  const startYear = firstMonth > 12 ? year + 1 : year;
-  const startMonth = firstMonth > 12 ? firstMonth - 12 : firstMonth;
-  const start = formatCalendarDate(startYear, startMonth, 1);
-  const nextStart = startMonth + 3 > 12 ? formatCalendarDate(startYear + 1, startMonth - 9, 1) : formatCalendarDate(startYear, startMonth + 3, 1);
-  const end = addDays(nextStart, -1);
-  const months = `${MONTH_NAMES[startMonth - 1]} to ${MONTH_NAMES[startMonth + 1]} ${startYear}`;
-  return { year, quarter, start, end, label: `${year} to ${year + 1} quarter ${quarter} (${months})`, key: `${year}-q${quarter}` };
-}
-
-/** The financial quarter (April to March years, as NHS and council reports count) a date is in. */
-export function financialQuarter(date: string): Quarter {
-  const { year, month } = calendarDateParts(date);
-  const fyYear = month >= 4 ? year : year - 1;
-  const quarter = (Math.floor(((month + 8) % 12) / 3) + 1) as 1 | 2 | 3 | 4;
-  return quarterFrom(fyYear, quarter);
-}
-
-/** A quarter from its key ("2026-q1"), or null. */
-export function parseQuarter(key: string): Quarter | null {
-  const match = /^(\d{4})-q([1-4])$/i.exec(String(key ?? '').trim());
-  if (!match) return null;
-  return quarterFrom(Number(match[1]), Number(match[2]) as 1 | 2 | 3 | 4);
-}

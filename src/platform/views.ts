@@ -107,13 +107,18 @@ function itemsFor(actor: StaffActor | null): NavItem[] {
         { href: '/people', text: 'People' },
         { href: '/admin/directory', text: 'Directory' },
         { href: '/prescriptions/providers', text: 'Provider response times' },
+        { href: '/reports/brief-advice', text: 'Brief advice given' },
         { href: '/admin/staff', text: 'Staff' },
         { href: '/admin/api-keys', text: 'API keys' },
         { href: '/admin/settings', text: 'Settings' },
         { href: '/admin/audit', text: 'Audit log' },
       ];
     case 'commissioner':
-      return [];
+      // counts only: commissioners never see a name
+      return [
+        { href: '/prescriptions/providers', text: 'Provider response times' },
+        { href: '/reports/brief-advice', text: 'Brief advice given' },
+      ];
   }
 }
 

@@ -1,10 +1,10 @@
 // Contacts with a person during their support (when, how, how long, a note) and the Making Every
 // Contact Count brief advice given, which commissioners count per quarter; and the status they
 // count at sign-up and as it changes (employment, accommodation, volunteering, education).
-import { CONTACT_KINDS, DURATION_MAX_MINUTES, DURATION_MIN_MINUTES, financialQuarter, londonInstant, MECC_TOPICS, MECC_TOPIC_NAMES, parseQuarter, parseTimeOfDay, type MeccTopic, type Quarter } from '../../domain/contacts.ts';
+import { CONTACT_KINDS, DURATION_MAX_MINUTES, DURATION_MIN_MINUTES, londonInstant, MECC_TOPICS, MECC_TOPIC_NAMES, parseTimeOfDay, type MeccTopic } from '../../domain/contacts.ts';
+import { periodInstants, reportingPeriod, reportingPeriods, type ReportingPeriod } from '../../domain/prescription-stats.ts';
 import { accommodationOf, ACCOMMODATION_TYPE_KEYS, EMPLOYMENT_STATUSES } from '../../domain/commissioned-status.ts';
-import { londonDate, startOfLondonDay } from '../../domain/working-days.ts';
-import { addDays } from '../../domain/calendar-date.ts';
+import { londonDate } from '../../domain/working-days.ts';
 import { audit } from '../../platform/audit.ts';
 import { requireRole } from '../../platform/access.ts';
 import type { StaffContext } from '../../platform/context.ts';
@@ -87,24 +87,27 @@ export async function listContacts(ctx: StaffContext, episodeId: string, page: n
 }
 
 export interface MeccCounts {
-  quarter: Quarter;
-  /** contacts recorded in the quarter */
+  period: ReportingPeriod;
+  /** the periods to choose from, newest first (the same as every report's) */
+  periods: ReportingPeriod[];
+  /** contacts recorded in the period */
   contacts: number;
   /** contacts in which any brief advice was given */
   contactsWithAdvice: number;
   byTopic: { topic: MeccTopic; name: string; count: number }[];
-  byOrganisation: { organisationId: string; name: string; contacts: number; byTopic: Record<MeccTopic, number> }[];
+  byOrganisation: { organisationId: string; name: string; contacts: number; withAdvice: number; byTopic: Record<MeccTopic, number> }[];
 }
 
 /**
- * Making Every Contact Count brief advice given in a financial quarter, by topic and by the
- * organisation that gave it: counts only, never a person. For commissioners and administrators.
+ * Making Every Contact Count brief advice given over a reporting period (the last 3 months, or a
+ * financial quarter on UK dates), by topic and by the organisation that gave it: counts only,
+ * never a person. For commissioners and administrators.
  */
-export async function countMeccAdvice(ctx: StaffContext, quarterKey: string, clock: Clock = {}): Promise<MeccCounts> {
+export async function countMeccAdvice(ctx: StaffContext, input: { period?: string }, clock: Clock = {}): Promise<MeccCounts> {
   requireRole(ctx.actor, ['admin', 'commissioner']);
-  const quarter = parseQuarter(quarterKey) ?? financialQuarter(londonDate(clock.now ?? new Date()));
-  const from = startOfLondonDay(quarter.start);
-  const to = startOfLondonDay(addDays(quarter.end, 1));
+  const today = londonDate(clock.now ?? new Date());
+  const period = reportingPeriod(input.period, today);
+  const { from, to } = periodInstants(period);
   return ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ organisation_id: string; name: string; contacts: number; with_advice: number } & Record<MeccTopic, number>>(
       `SELECT c.organisation_id, o.name, count(*) AS contacts, count(*) FILTER (WHERE c.mecc <> '{}') AS with_advice,
@@ -115,14 +118,15 @@ export async function countMeccAdvice(ctx: StaffContext, quarterKey: string, clo
       [ctx.actor.tenantId, from.toISOString(), to.toISOString()],
     );
     const byOrganisation = rows.map((r) => ({
-      organisationId: r.organisation_id, name: r.name, contacts: Number(r.contacts),
+      organisationId: r.organisation_id, name: r.name, contacts: Number(r.contacts), withAdvice: Number(r.with_advice),
       byTopic: Object.fromEntries(MECC_TOPICS.map((t) => [t, Number(r[t])])) as Record<MeccTopic, number>,
     }));
-    await audit(tx, ctx, { action: 'report.mecc', recordType: 'report', recordId: quarter.key, outcome: 'success', basis: 'aggregate report' });
+    await audit(tx, ctx, { action: 'report.mecc', recordType: 'report', recordId: period.key, outcome: 'success', basis: 'aggregate report' });
     return {
-      quarter,
+      period,
+      periods: reportingPeriods(today),
       contacts: byOrganisation.reduce((sum, o) => sum + o.contacts, 0),
-      contactsWithAdvice: rows.reduce((sum, r) => sum + Number(r.with_advice), 0),
+      contactsWithAdvice: byOrganisation.reduce((sum, o) => sum + o.withAdvice, 0),
       byTopic: MECC_TOPICS.map((topic) => ({ topic, name: MECC_TOPIC_NAMES[topic], count: byOrganisation.reduce((sum, o) => sum + o.byTopic[topic], 0) })),
       byOrganisation,
     };

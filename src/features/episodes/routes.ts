@@ -16,7 +16,7 @@ import { formBody, queryParams, type FormBody } from '../../platform/forms.ts';
 import { requireStaff, staffContext } from '../../platform/guards.ts';
 import { formErrors } from '../../platform/views.ts';
 import { caseload, caseloadQueryFrom, caseloadSearch, CASELOAD_PAGE_SIZE, CASELOAD_SORTS, RISK_FILTERS } from './caseload.ts';
-import { listContacts, recordContact, recordStatus, statusHistory } from './contacts.ts';
+import { countMeccAdvice, listContacts, recordContact, recordStatus, statusHistory } from './contacts.ts';
 import { datePartsFrom, datePartsOf, listOf, NO_DATE, type DateParts } from './fields.ts';
 import * as plans from './plan.ts';
 
@@ -103,6 +103,23 @@ type S = G & { stepId: string };
 
 export const episodeRoutes: FastifyPluginAsync = async (app) => {
   app.addHook('preHandler', requireStaff);
+
+  // -------------------------------------------------------------------------------------------
+  // Brief advice given under Making Every Contact Count: counts for commissioners and admins
+
+  app.get('/reports/brief-advice', async (request, reply) => {
+    const report = await countMeccAdvice(staffContext(request), { period: queryParams(request).period });
+    const share = (part: number, whole: number) => (whole === 0 ? null : `${Math.round((part / whole) * 100)}%`);
+    return reply.render(`${V}/brief-advice.njk`, {
+      title: 'Brief advice given',
+      width: 'full',
+      ...report,
+      share: share(report.contactsWithAdvice, report.contacts),
+      topics: MECC_TOPICS.map((topic) => ({ topic, name: MECC_TOPIC_NAMES[topic] })),
+      organisations: report.byOrganisation.map((o) => ({ ...o, share: share(o.withAdvice, o.contacts) })),
+      periodItems: report.periods.map((p) => ({ value: p.key, text: p.label, selected: p.key === report.period.key })),
+    });
+  });
 
   // -------------------------------------------------------------------------------------------
   // The caseload

@@ -807,7 +807,8 @@ export interface ProviderResponseTimes {
  * with its Wilson 95% interval (none under 5 answers). Aggregates only: nothing names a person.
  */
 export async function providerResponseTimes(ctx: StaffContext, input: { period?: string }, now = new Date()): Promise<ProviderResponseTimes> {
-  requireRole(ctx.actor, PRESCRIBER_ROLES);
+  // navigators choose where to send people; commissioners hold the delivery network to account
+  requireRole(ctx.actor, [...PRESCRIBER_ROLES, 'commissioner']);
   const tenantId = ctx.actor.tenantId;
   const today = londonDate(now);
   const period = reportingPeriod(input.period, today);
