@@ -6,14 +6,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 import { personWithEpisode, staffContextOf } from '../test/support/episodes.ts';
 import { recordContact } from '../src/features/episodes/contacts.ts';
 import { datePartsFrom } from '../src/features/episodes/fields.ts';
 import { londonDate } from '../src/domain/working-days.ts';
 
-describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   let personId: string;

@@ -13,14 +13,14 @@ import { createSecureLink } from '../src/features/portal/service.ts';
 import { NO_PREFERENCES } from '../src/domain/contact-preferences.ts';
 import { ATTEMPT_LIMIT } from '../src/features/portal/service.ts';
 import {
-  browserSkip, checkA11y, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage,
+  browserSkip, SUITE_TIMEOUT_MS, checkA11y, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage,
 } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
 const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
 const pathOf = (page: Page): string => new URL(page.url()).pathname;
 
-describe('carers and the person’s own pages (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('carers and the person’s own pages (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   let ctx: StaffContext;

@@ -14,7 +14,7 @@ import { dischargeEpisode } from '../src/features/episodes/discharge.ts';
 import { comeBack } from '../src/features/episodes/come-back.ts';
 import { openTestEpisode, staffContextFor, staffMember, type TestEpisode } from '../test/support/closing.ts';
 import { listing, saveListings } from '../test/support/listings.ts';
-import { browserSkip, checkA11y, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkA11y, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
 const today = () => londonDate(new Date());
@@ -36,7 +36,7 @@ async function fillDate(page: Page, name: string, iso: string): Promise<void> {
   await page.locator(`#${name}-year`).fill(p.year);
 }
 
-describe('personal budgets, handover, discharge and coming back (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 600_000 }, () => {
+describe('personal budgets, handover, discharge and coming back (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   const baseUrl = () => server.baseUrl;

@@ -10,10 +10,10 @@ import type { ListingInput } from '../src/features/directory/listing.ts';
 import { getListing, saveListing } from '../src/features/directory/store.ts';
 import { emptyListing } from '../src/features/directory/manage/edit.ts';
 import { confirmPath, confirmToken } from '../src/features/directory/manage/tokens.ts';
-import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage, checkPage, checkFormErrors } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
-describe('keeping listings true (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('keeping listings true (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
 

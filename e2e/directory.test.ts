@@ -3,14 +3,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { browserSkip, clickAndWait, launchBrowser, openPage, screenshot, visit, type WatchedPage, checkPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, clickAndWait, launchBrowser, openPage, screenshot, visit, type WatchedPage, checkPage } from './support/browser.ts';
 import { startServer, type TestServer } from './support/server.ts';
 import { at, listing, saveListings } from '../test/support/listings.ts';
 import { WEEK_DAYS } from '../src/domain/opening-hours.ts';
 
 const TENANT = 'e2eshire';
 
-describe('the directory in the browser', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('the directory in the browser', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
 

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 import { personWithEpisode, staffContextOf, type SupportedPerson } from '../test/support/episodes.ts';
 import { createGoal, createStep, recordProgress, savePlan } from '../src/features/episodes/plan.ts';
@@ -19,7 +19,7 @@ import { londonDate } from '../src/domain/working-days.ts';
 
 const pathOf = (page: Page): string => new URL(page.url()).pathname;
 
-describe('support plans in the browser', { skip: browserSkip, timeout: 600_000 }, () => {
+describe('support plans in the browser', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   let who: SupportedPerson;

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
 interface Person {
@@ -32,7 +32,7 @@ async function tabTo(page: Page, id: string, limit = 40): Promise<number> {
 
 const pathOf = (page: Page): string => new URL(page.url()).pathname;
 
-describe('journeys in the browser', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('journeys in the browser', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   let people: Person[];

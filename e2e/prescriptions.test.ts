@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seedDirectory } from '../src/seed/directory.ts';
 import { prescribe, takeAction } from '../src/features/prescriptions/service.ts';
 import { openTestEpisode, staffContext, type TestEpisode } from '../test/support/prescriptions.ts';
-import { browserSkip, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 
 const SHED = 'kent-dartford-mens-shed';
@@ -22,7 +22,7 @@ function dateFields(at: Date): { day: string; month: string; year: string } {
   return { day: String(Number(day)), month: String(Number(month)), year: year! };
 }
 
-describe('social prescribing (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 600_000 }, () => {
+describe('social prescribing (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   /** an episode whose prescriptions are in every state, for the pages */

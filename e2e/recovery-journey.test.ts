@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { seedDirectory } from '../src/seed/directory.ts';
 import { londonDate } from '../src/domain/working-days.ts';
-import { browserSkip, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkA11y, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 import { referralSubmission, waitingReferral } from '../test/support/referrals.ts';
 import type { Referral } from '../src/features/referrals/model.ts';
@@ -18,7 +18,7 @@ import type { Referral } from '../src/features/referrals/model.ts';
 const pathOf = (page: Page): string => new URL(page.url()).pathname;
 const mainText = (page: Page): Promise<string> => page.locator('main').innerText();
 
-describe('from sign-up to discharge (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 600_000 }, () => {
+describe('from sign-up to discharge (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
 

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, checkA11y, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkA11y, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 import { at, listing, saveListings } from '../test/support/listings.ts';
 import { seedTaxonomy } from '../src/seed/taxonomy.ts';
@@ -21,7 +21,7 @@ async function heading(page: Page): Promise<string> {
   return (await h1.innerText()).replace(captionText, '').replace(/\s+/g, ' ').trim();
 }
 
-describe('the ways in (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 600_000 }, () => {
+describe('the ways in (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
 

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { browserSkip, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 import { seedDirectory } from '../src/seed/directory.ts';
 import { seedReferrals } from '../src/seed/referrals.ts';
@@ -15,7 +15,7 @@ import { saveTriage } from '../src/features/referrals/triage/service.ts';
 import type { Referral } from '../src/features/referrals/model.ts';
 import { publicContext, selfReferral, staffContext } from '../test/support/triage-referrals.ts';
 
-describe('triage (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('triage (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   const r: Record<'unknown' | 'journey' | 'plain' | 'stale' | 'waiting' | 'withdraw', Referral> = {} as never;

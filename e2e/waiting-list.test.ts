@@ -5,12 +5,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { browserSkip, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
+import { browserSkip, SUITE_TIMEOUT_MS, checkFormErrors, checkPage, clickAndWait, launchBrowser, openPage, screenshot, signIn, visit, type WatchedPage } from './support/browser.ts';
 import { DEMO_PASSWORD, demoEmail, startServer, type TestServer } from './support/server.ts';
 import { moveReferral, referralSubmission, waitingReferral } from '../test/support/referrals.ts';
 import type { Referral } from '../src/features/referrals/model.ts';
 
-describe('waiting and sign-up (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: 300_000 }, () => {
+describe('waiting and sign-up (browser, axe WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE_TIMEOUT_MS }, () => {
   let server: TestServer;
   let browser: Browser;
   /** on Porchlight's list with Tom (navigator), nobody has tried yet, overdue */

@@ -37,6 +37,13 @@ function missingChromium(): boolean {
 }
 
 /**
+ * How long one browser suite may take before it is stopped as hung. Generous: a suite that takes 4
+ * minutes on a quiet machine took over 5 on one busy with other work, and a stopped suite closes
+ * its browser under the tests still running.
+ */
+export const SUITE_TIMEOUT_MS = 15 * 60_000;
+
+/**
  * `describe(name, { skip: browserSkip }, ...)`: a reason to skip when Chromium is missing on a
  * developer's machine; false on CI, where launchBrowser() then fails with a clear message.
  */
