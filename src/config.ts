@@ -168,5 +168,6 @@ export function loadConfig(env: Env = process.env): Config {
 
 /** Settings for tests and tools: development defaults with overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ NODE_ENV: 'test' }), ...overrides };
+  // LOG_LEVEL=error npm test ... shows what the app logged, to debug a failing test
+  return { ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL }), ...overrides };
 }
