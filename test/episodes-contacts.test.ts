@@ -7,6 +7,7 @@ import { dateFields, personWithEpisode, staffContextOf, type SupportedPerson } f
 import { countMeccAdvice, recordContact, type ContactForm } from '../src/features/episodes/contacts.ts';
 import { datePartsFrom } from '../src/features/episodes/fields.ts';
 import { addDays } from '../src/domain/calendar-date.ts';
+import { disclosedCount } from '../src/domain/disclosure.ts';
 import { londonDate } from '../src/domain/working-days.ts';
 import type { AppError } from '../src/platform/errors.ts';
 
@@ -118,11 +119,13 @@ describe('MECC brief advice per reporting period', () => {
     await add(nav3ctx, porchlight, '2026-04-01', '00:30', ['sexual_health']); // BST: 23:30 UTC on 31 March, but quarter 1
     await add(nav2ctx, shaw, '2026-02-01', '09:00', ['alcohol', 'sexual_health']);
 
-    const commissioner = await staffContextOf(t.db, 'commissioner');
-    const counts = await countMeccAdvice(commissioner, { period: 'quarter-2026-01' }, later);
+    const admin = await staffContextOf(t.db, 'admin');
+    const counts = await countMeccAdvice(admin, { period: 'quarter-2026-01' }, later);
+    assert.equal(counts.rounded, false, 'an administrator sees exact counts');
     assert.equal(counts.period.label, 'January to March 2026 (quarter 4 of 2025 to 2026)');
     assert.equal(counts.contacts, 4);
     assert.equal(counts.contactsWithAdvice, 3);
+    assert.equal(counts.shareWithAdvice, 0.75);
     assert.deepEqual(Object.fromEntries(counts.byTopic.map((b) => [b.topic, b.count])), {
       physical_activity: 1, alcohol: 2, smoking: 1, healthy_eating: 1, sexual_health: 1,
     });
@@ -132,13 +135,37 @@ describe('MECC brief advice per reporting period', () => {
     ]);
     assert.deepEqual(counts.byOrganisation.map((o) => o.withAdvice), [2, 1]);
     assert.ok(!JSON.stringify(counts).includes(porchlight.personId), 'no person in a count');
-    const next = await countMeccAdvice(commissioner, { period: 'quarter-2026-04' }, later);
+    const next = await countMeccAdvice(admin, { period: 'quarter-2026-04' }, later);
     assert.deepEqual(next.byTopic.filter((b) => b.count > 0).map((b) => b.topic), ['sexual_health']);
     await assert.rejects(countMeccAdvice(nav3ctx, { period: 'quarter-2026-01' }, later), (error: AppError) => error.status === 403);
-    const admin = await countMeccAdvice(await staffContextOf(t.db, 'admin'), { period: 'quarter-2026-01' }, later);
-    assert.equal(admin.contacts, 4);
+
+    // A commissioner's counts are rounded before they leave the data layer: 1 to 7 as 5.
+    const commissioner = await countMeccAdvice(await staffContextOf(t.db, 'commissioner'), { period: 'quarter-2026-01' }, later);
+    assert.equal(commissioner.rounded, true);
+    assert.deepEqual([commissioner.contacts, commissioner.contactsWithAdvice, commissioner.shareWithAdvice], [5, 5, null]);
+    assert.deepEqual(commissioner.byTopic.map((b) => b.count), [5, 5, 5, 5, 5]);
+    assert.deepEqual(commissioner.byOrganisation.map((o) => [o.contacts, o.withAdvice, o.shareWithAdvice, o.byTopic.alcohol, o.byTopic.smoking]), [[5, 5, null, 5, 5], [5, 5, null, 5, 0]]);
     const kingston = await countMeccAdvice(await staffContextOf(t.db, 'commissioner', 'kingston'), { period: 'quarter-2026-01' }, later);
     assert.equal(kingston.contacts, 0, 'another tenant’s contacts are not counted');
+  });
+});
+
+describe('brief advice counts a commissioner sees', () => {
+  test('above 7 they are rounded to the nearest 5, and the share comes from the exact counts', async () => {
+    // Kingston, so no other test's contacts are in the period
+    const who = await personWithEpisode(t.db, { worker: 'navigator', tenant: 'kingston', startedAt: new Date('2025-09-01T09:00:00Z') });
+    const nav = await staffContextOf(t.db, 'navigator', 'kingston');
+    const later = { now: new Date('2026-06-01T12:00:00Z') };
+    for (let day = 1; day <= 12; day++) {
+      const mecc = day <= 9 ? ['alcohol'] : [];
+      await recordContact(nav, who.episodeId, contactForm({ contactOn: datePartsFrom(`2025-11-${String(day).padStart(2, '0')}`), time: '10:00', mecc }), later);
+    }
+    const period = { period: 'quarter-2025-10' };
+    const exact = await countMeccAdvice(await staffContextOf(t.db, 'admin', 'kingston'), period, later);
+    assert.deepEqual([exact.contacts, exact.contactsWithAdvice, exact.shareWithAdvice, exact.byTopic[1]!.count], [12, 9, 0.75, 9]);
+    const shown = await countMeccAdvice(await staffContextOf(t.db, 'commissioner', 'kingston'), period, later);
+    assert.deepEqual([shown.contacts, shown.contactsWithAdvice, shown.shareWithAdvice, shown.byTopic[1]!.count], [10, 10, 0.75, 10]);
+    assert.deepEqual(shown.byOrganisation.map((o) => [o.contacts, o.withAdvice, o.shareWithAdvice]), [[10, 10, 0.75]]);
   });
 });
 
@@ -149,24 +176,35 @@ describe('the brief advice page', () => {
     return Number(match[1]!.replace(/,/g, ''));
   };
 
-  test('commissioners and admins see the counts of the period, by topic and organisation, and never a name', async () => {
+  test('administrators see exact counts of the period, by topic and organisation, and never a name', async () => {
     const who = await personWithEpisode(t.db, { worker: 'navigator3', startedAt: longAgo });
-    const commissioner = await t.signedIn(demoEmail('commissioner'));
-    const before = (await commissioner.get('/reports/brief-advice')).body;
+    const admin = await t.signedIn(demoEmail('admin'));
+    const before = (await admin.get('/reports/brief-advice')).body;
     const eatingBefore = before.includes('No contacts were recorded') ? 0 : cell(before, 'Healthy eating');
     await recordContact(await staffContextOf(t.db, 'navigator3'), who.episodeId, contactForm({ mecc: ['healthy_eating', 'alcohol'] }));
 
-    const page = await commissioner.get('/reports/brief-advice');
+    const page = await admin.get('/reports/brief-advice');
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /<h1>Brief advice given<\/h1>/);
     assert.equal(cell(page.body, 'Healthy eating'), eatingBefore + 1);
-    const counts = await countMeccAdvice(await staffContextOf(t.db, 'commissioner'), {});
-    assert.match(page.body, new RegExp(`${counts.contacts} contacts? recorded\\. Brief advice was given in ${counts.contactsWithAdvice} of them`));
+    const counts = await countMeccAdvice(await staffContextOf(t.db, 'admin'), {});
+    assert.match(page.body, new RegExp(`${counts.contacts} contacts? recorded\\. Brief advice was given in ${counts.contactsWithAdvice} of them \\(\\d+%\\)`));
     assert.equal(cell(page.body, 'Porchlight \\(Dartford, Gravesham and Swanley with Swale\\)'), counts.byOrganisation.find((o) => o.name.startsWith('Porchlight'))!.contacts);
     assert.doesNotMatch(page.body, new RegExp(who.familyName), 'no one is named');
-    assert.match(page.body, /href="\/reports\/brief-advice"/, 'in the commissioner’s menu');
+    assert.doesNotMatch(page.body, /Counts are rounded/);
+    assert.match(page.body, /href="\/reports\/brief-advice"/, 'in the administrator’s menu');
+  });
 
-    assert.equal((await (await t.signedIn(demoEmail('admin'))).get('/reports/brief-advice')).statusCode, 200);
+  test('commissioners see the same counts rounded, say so, and have the page in their menu; other roles are refused', async () => {
+    const exact = await countMeccAdvice(await staffContextOf(t.db, 'admin'), {});
+    assert.ok(exact.contacts > 0, 'the test before recorded a contact');
+    const commissioner = await t.signedIn(demoEmail('commissioner'));
+    const page = await commissioner.get('/reports/brief-advice');
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Counts are rounded to protect people’s privacy/);
+    assert.match(page.body, new RegExp(`${disclosedCount(exact.contacts)} contacts? recorded \\(rounded\\)`));
+    for (const topic of exact.byTopic) assert.equal(cell(page.body, topic.name), disclosedCount(topic.count), topic.name);
+    assert.match(page.body, /href="\/reports\/brief-advice"/, 'in the commissioner’s menu');
     for (const role of ['navigator', 'triage', 'provider', 'referrer']) {
       assert.equal((await (await t.signedIn(demoEmail(role))).get('/reports/brief-advice')).statusCode, 403, role);
     }

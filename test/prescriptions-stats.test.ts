@@ -121,7 +121,7 @@ describe('the last 3 months (the default)', () => {
 });
 
 describe('the page', () => {
-  test('shows rates with their intervals, "fewer than 5", and says time is in working days', async () => {
+  test('shows rates with their intervals, "fewer than 5", and says time is in working days; a commissioner sees counts rounded', async () => {
     // Five answers for one provider, made now, so they fall in the page's default period.
     const walkers = await organisationId(t.db, 'Ashford Walking');
     const walkersProvider = { ...shedProvider, actor: { ...shedProvider.actor, organisationId: walkers } };
@@ -141,5 +141,17 @@ describe('the page', () => {
     assert.match(page.body, /Fewer than 5 answered|None answered/);
     const quarterPage = await client.get('/prescriptions/providers?period=no-such-period');
     assert.match(quarterPage.body, /Prescriptions sent in the last 3 months/);
+    assert.doesNotMatch(page.body, /Counts are rounded/, 'a navigator sees exact counts');
+
+    // A commissioner sees the same row rounded, and no rate: 3 accepted is a count of 7 or fewer.
+    const commissioner = await (await t.signedIn(demoEmail('commissioner'))).get('/prescriptions/providers');
+    assert.equal(commissioner.statusCode, 200);
+    assert.match(commissioner.body, /Counts are rounded to protect people’s privacy/);
+    const rounded = /Ashford Walking for Health \(demo\)<\/th>([\s\S]*?)<\/tr>/.exec(commissioner.body)![1]!;
+    assert.match(rounded, /Not shown: too few to share/);
+    assert.doesNotMatch(rounded, /60%|Fewer than 5/);
+    assert.doesNotMatch(commissioner.body, /Fewer than 5 answered/, 'saying "fewer than 5" would tell a small number');
+    const counts = [...commissioner.body.matchAll(/nhsuk-table__cell--numeric">(?:<strong>)?([\d,]+)(?:<\/strong>)?<\/td>/g)].map((m) => Number(m[1]!.replace(/,/g, '')));
+    assert.ok(counts.length > 0 && counts.every((n) => n % 5 === 0), `every count a multiple of 5: ${counts.join(' ')}`);
   });
 });

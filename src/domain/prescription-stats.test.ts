@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isBankHoliday, isWorkingDay, londonDate } from './working-days.ts';
 import {
-  describeWorkingDays, median, periodInstants, reportingPeriod, reportingPeriods, summariseResponses, workingDaysBetween,
+  describeWorkingDays, disclosedSummary, median, periodInstants, reportingPeriod, reportingPeriods, summariseResponses, workingDaysBetween,
   workingTimeMs, type PrescriptionOutcome,
 } from './prescription-stats.ts';
 
@@ -211,6 +211,41 @@ describe('a provider’s response summary', () => {
         }
       }),
     );
+  });
+});
+
+describe('a provider’s response summary as a commissioner sees it', () => {
+  const sent = at('2025-03-03T09:00:00Z');
+  const outcomes = (accepted: number, declined: number, waiting: number): PrescriptionOutcome[] => [
+    ...Array.from({ length: accepted }, () => ({ sentAt: sent, answeredAt: at('2025-03-03T15:00:00Z'), answer: 'accepted' as const })),
+    ...Array.from({ length: declined }, () => ({ sentAt: sent, answeredAt: at('2025-03-04T09:00:00Z'), answer: 'declined' as const })),
+    ...Array.from({ length: waiting }, () => ({ sentAt: sent, answeredAt: null, answer: null })),
+  ];
+
+  test('12 answered (9 accepted) of 14: counts to the nearest 5, the rate from the exact counts', () => {
+    const shown = disclosedSummary(summariseResponses(outcomes(9, 3, 2)));
+    assert.deepEqual([shown.received, shown.answered, shown.accepted, shown.unanswered], [15, 10, 10, 5]);
+    assert.equal(shown.acceptance.shown, true);
+    if (shown.acceptance.shown) assert.equal(shown.acceptance.rate, 0.75);
+  });
+
+  test('a rate whose accepted or answered count is 1 to 7 is withheld, without saying how few', () => {
+    assert.deepEqual(disclosedSummary(summariseResponses(outcomes(3, 10, 0))).acceptance, { shown: false, answered: 15, reason: 'small numbers' });
+    assert.deepEqual(disclosedSummary(summariseResponses(outcomes(4, 2, 0))).acceptance, { shown: false, answered: 5, reason: 'small numbers' });
+    assert.deepEqual(disclosedSummary(summariseResponses(outcomes(2, 0, 0))).acceptance, { shown: false, answered: 5, reason: 'small numbers' });
+    assert.deepEqual(disclosedSummary(summariseResponses(outcomes(0, 0, 3))).acceptance, { shown: false, answered: 0, reason: 'none answered' });
+  });
+
+  test('property: every count a multiple of 5, and a shown rate is the exact one', () => {
+    fc.assert(fc.property(fc.nat({ max: 30 }), fc.nat({ max: 30 }), fc.nat({ max: 30 }), (a, d, w) => {
+      const exact = summariseResponses(outcomes(a, d, w));
+      const shown = disclosedSummary(exact);
+      for (const n of [shown.received, shown.answered, shown.accepted, shown.unanswered]) assert.equal(n % 5, 0);
+      if (shown.acceptance.shown) {
+        assert.ok(exact.acceptance.shown && shown.acceptance.rate === exact.acceptance.rate);
+        assert.ok(a === 0 || a > 7);
+      }
+    }));
   });
 });
 

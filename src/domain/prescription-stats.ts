@@ -13,6 +13,7 @@
 import { addDays, calendarDateParts, daysInMonth, formatCalendarDate } from './calendar-date.ts';
 import { wilsonInterval } from './wilson-interval.ts';
 import { isWorkingDay, startOfLondonDay } from './working-days.ts';
+import { disclosedCount, isSuppressed } from './disclosure.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -91,7 +92,7 @@ export interface PrescriptionOutcome {
 
 export type AcceptanceRate =
   | { shown: true; accepted: number; answered: number; rate: number; lower: number; upper: number }
-  | { shown: false; answered: number; reason: 'none answered' | 'fewer than 5' };
+  | { shown: false; answered: number; reason: 'none answered' | 'fewer than 5' | 'small numbers' };
 
 export interface ResponseSummary {
   /** prescriptions sent to the provider */
@@ -124,6 +125,28 @@ export function summariseResponses(outcomes: readonly PrescriptionOutcome[], ext
     unanswered: outcomes.length - answered.length,
     medianWorkingDays: median(times),
     acceptance,
+  };
+}
+
+/**
+ * A summary as a commissioner may see it: every count rounded (disclosure.ts), and the acceptance
+ * rate, worked out from the exact counts, withheld when the accepted or answered count is 1 to 7
+ * (saying "fewer than 5" would itself tell a small number).
+ */
+export function disclosedSummary(summary: ResponseSummary): ResponseSummary {
+  const { acceptance } = summary;
+  const withheld = summary.answered > 0 && (isSuppressed(summary.answered) || isSuppressed(summary.accepted));
+  return {
+    received: disclosedCount(summary.received),
+    answered: disclosedCount(summary.answered),
+    accepted: disclosedCount(summary.accepted),
+    unanswered: disclosedCount(summary.unanswered),
+    medianWorkingDays: summary.medianWorkingDays,
+    acceptance: withheld
+      ? { shown: false, answered: disclosedCount(summary.answered), reason: 'small numbers' }
+      : acceptance.shown
+        ? { ...acceptance, accepted: disclosedCount(acceptance.accepted), answered: disclosedCount(acceptance.answered) }
+        : { ...acceptance, answered: disclosedCount(acceptance.answered) },
   };
 }
 

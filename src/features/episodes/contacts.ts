@@ -3,6 +3,7 @@
 // count at sign-up and as it changes (employment, accommodation, volunteering, education).
 import { CONTACT_KINDS, DURATION_MAX_MINUTES, DURATION_MIN_MINUTES, londonInstant, MECC_TOPICS, MECC_TOPIC_NAMES, parseTimeOfDay, type MeccTopic } from '../../domain/contacts.ts';
 import { periodInstants, reportingPeriod, reportingPeriods, type ReportingPeriod } from '../../domain/prescription-stats.ts';
+import { disclosedCount, disclosedProportion } from '../../domain/disclosure.ts';
 import { accommodationOf, ACCOMMODATION_TYPE_KEYS, EMPLOYMENT_STATUSES } from '../../domain/commissioned-status.ts';
 import { londonDate } from '../../domain/working-days.ts';
 import { audit } from '../../platform/audit.ts';
@@ -90,24 +91,32 @@ export interface MeccCounts {
   period: ReportingPeriod;
   /** the periods to choose from, newest first (the same as every report's) */
   periods: ReportingPeriod[];
+  /** true when every count below is rounded for disclosure (a commissioner's view) */
+  rounded: boolean;
   /** contacts recorded in the period */
   contacts: number;
   /** contacts in which any brief advice was given */
   contactsWithAdvice: number;
+  /** contactsWithAdvice / contacts from the exact counts; null when nothing to divide or (rounded) either is suppressed */
+  shareWithAdvice: number | null;
   byTopic: { topic: MeccTopic; name: string; count: number }[];
-  byOrganisation: { organisationId: string; name: string; contacts: number; withAdvice: number; byTopic: Record<MeccTopic, number> }[];
+  byOrganisation: { organisationId: string; name: string; contacts: number; withAdvice: number; shareWithAdvice: number | null; byTopic: Record<MeccTopic, number> }[];
 }
 
 /**
  * Making Every Contact Count brief advice given over a reporting period (the last 3 months, or a
  * financial quarter on UK dates), by topic and by the organisation that gave it: counts only,
- * never a person. For commissioners and administrators.
+ * never a person. For commissioners and administrators; a commissioner's counts are rounded
+ * here, before they leave the data layer (NHS Digital method: 1 to 7 as 5, others to the nearest 5).
  */
 export async function countMeccAdvice(ctx: StaffContext, input: { period?: string }, clock: Clock = {}): Promise<MeccCounts> {
   requireRole(ctx.actor, ['admin', 'commissioner']);
   const today = londonDate(clock.now ?? new Date());
   const period = reportingPeriod(input.period, today);
   const { from, to } = periodInstants(period);
+  const rounded = ctx.actor.role === 'commissioner';
+  const shown = rounded ? disclosedCount : (count: number) => count;
+  const share = rounded ? disclosedProportion : (part: number, whole: number) => (whole === 0 ? null : part / whole);
   return ctx.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ organisation_id: string; name: string; contacts: number; with_advice: number } & Record<MeccTopic, number>>(
       `SELECT c.organisation_id, o.name, count(*) AS contacts, count(*) FILTER (WHERE c.mecc <> '{}') AS with_advice,
@@ -117,18 +126,28 @@ export async function countMeccAdvice(ctx: StaffContext, input: { period?: strin
         GROUP BY c.organisation_id, o.name ORDER BY o.name`,
       [ctx.actor.tenantId, from.toISOString(), to.toISOString()],
     );
-    const byOrganisation = rows.map((r) => ({
+    const exact = rows.map((r) => ({
       organisationId: r.organisation_id, name: r.name, contacts: Number(r.contacts), withAdvice: Number(r.with_advice),
       byTopic: Object.fromEntries(MECC_TOPICS.map((t) => [t, Number(r[t])])) as Record<MeccTopic, number>,
     }));
-    await audit(tx, ctx, { action: 'report.mecc', recordType: 'report', recordId: period.key, outcome: 'success', basis: 'aggregate report' });
+    const contacts = exact.reduce((sum, o) => sum + o.contacts, 0);
+    const contactsWithAdvice = exact.reduce((sum, o) => sum + o.withAdvice, 0);
+    await audit(tx, ctx, { action: 'report.mecc', recordType: 'report', recordId: period.key, outcome: 'success', basis: 'aggregate report', detail: { rounded } });
     return {
       period,
       periods: reportingPeriods(today),
-      contacts: byOrganisation.reduce((sum, o) => sum + o.contacts, 0),
-      contactsWithAdvice: byOrganisation.reduce((sum, o) => sum + o.withAdvice, 0),
-      byTopic: MECC_TOPICS.map((topic) => ({ topic, name: MECC_TOPIC_NAMES[topic], count: byOrganisation.reduce((sum, o) => sum + o.byTopic[topic], 0) })),
-      byOrganisation,
+      rounded,
+      contacts: shown(contacts),
+      contactsWithAdvice: shown(contactsWithAdvice),
+      shareWithAdvice: share(contactsWithAdvice, contacts),
+      byTopic: MECC_TOPICS.map((topic) => ({ topic, name: MECC_TOPIC_NAMES[topic], count: shown(exact.reduce((sum, o) => sum + o.byTopic[topic], 0)) })),
+      byOrganisation: exact.map((o) => ({
+        ...o,
+        contacts: shown(o.contacts),
+        withAdvice: shown(o.withAdvice),
+        shareWithAdvice: share(o.withAdvice, o.contacts),
+        byTopic: Object.fromEntries(MECC_TOPICS.map((t) => [t, shown(o.byTopic[t])])) as Record<MeccTopic, number>,
+      })),
     };
   });
 }

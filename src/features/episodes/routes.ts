@@ -109,14 +109,14 @@ export const episodeRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/reports/brief-advice', async (request, reply) => {
     const report = await countMeccAdvice(staffContext(request), { period: queryParams(request).period });
-    const share = (part: number, whole: number) => (whole === 0 ? null : `${Math.round((part / whole) * 100)}%`);
+    const percent = (share: number | null) => (share === null ? null : `${Math.round(share * 100)}%`);
     return reply.render(`${V}/brief-advice.njk`, {
       title: 'Brief advice given',
       width: 'full',
       ...report,
-      share: share(report.contactsWithAdvice, report.contacts),
+      share: percent(report.shareWithAdvice),
       topics: MECC_TOPICS.map((topic) => ({ topic, name: MECC_TOPIC_NAMES[topic] })),
-      organisations: report.byOrganisation.map((o) => ({ ...o, share: share(o.withAdvice, o.contacts) })),
+      organisations: report.byOrganisation.map((o) => ({ ...o, share: percent(o.shareWithAdvice) })),
       periodItems: report.periods.map((p) => ({ value: p.key, text: p.label, selected: p.key === report.period.key })),
     });
   });

@@ -19,7 +19,7 @@ import {
   ACTION_LABELS, ACTION_SIDE, allowedActions, isOpen, mayRecordAttendance, STATE_LABELS, transition,
   type PrescriptionAction, type PrescriptionSide,
 } from '../../domain/prescription-states.ts';
-import { periodInstants, reportingPeriod, reportingPeriods, summariseResponses, type ReportingPeriod, type ResponseSummary } from '../../domain/prescription-stats.ts';
+import { disclosedSummary, periodInstants, reportingPeriod, reportingPeriods, summariseResponses, type ReportingPeriod, type ResponseSummary } from '../../domain/prescription-stats.ts';
 import { londonDate } from '../../domain/working-days.ts';
 import { requireRole } from '../../platform/access.ts';
 import { audit } from '../../platform/audit.ts';
@@ -797,6 +797,8 @@ export interface ProviderResponseRow {
 export interface ProviderResponseTimes {
   period: ReportingPeriod;
   periods: ReportingPeriod[];
+  /** true when every count is rounded for disclosure (a commissioner's view) */
+  rounded: boolean;
   providers: ProviderResponseRow[];
   total: ProviderResponseRow;
 }
@@ -807,8 +809,11 @@ export interface ProviderResponseTimes {
  * with its Wilson 95% interval (none under 5 answers). Aggregates only: nothing names a person.
  */
 export async function providerResponseTimes(ctx: StaffContext, input: { period?: string }, now = new Date()): Promise<ProviderResponseTimes> {
-  // navigators choose where to send people; commissioners hold the delivery network to account
+  // navigators choose where to send people; commissioners hold the delivery network to account,
+  // and see counts rounded before they leave the data layer
   requireRole(ctx.actor, [...PRESCRIBER_ROLES, 'commissioner']);
+  const rounded = ctx.actor.role === 'commissioner';
+  const shown = rounded ? disclosedSummary : (summary: ResponseSummary) => summary;
   const tenantId = ctx.actor.tenantId;
   const today = londonDate(now);
   const period = reportingPeriod(input.period, today);
@@ -828,7 +833,8 @@ export async function providerResponseTimes(ctx: StaffContext, input: { period?:
   return {
     period,
     periods: reportingPeriods(today),
-    providers: all.map((o) => ({ organisationId: o.id, name: o.name, summary: summariseResponses(byOrganisation.get(o.id) ?? []) })),
-    total: { organisationId: null, name: 'All providers', summary: summariseResponses(outcomes) },
+    rounded,
+    providers: all.map((o) => ({ organisationId: o.id, name: o.name, summary: shown(summariseResponses(byOrganisation.get(o.id) ?? [])) })),
+    total: { organisationId: null, name: 'All providers', summary: shown(summariseResponses(outcomes)) },
   };
 }
