@@ -109,7 +109,10 @@ describe('searching people', () => {
     const list = await commissioner.get('/people');
     assert.equal(list.statusCode, 403);
     assert.match(list.body, /Commissioners see reports, not records about named people/);
-    assert.doesNotMatch((await commissioner.get('/')).body, /href="\/people"/, 'no People link in the menu');
+    const home = (await commissioner.get('/')).body;
+    assert.doesNotMatch(home, /href="\/people"/, 'no People link in the menu');
+    assert.match(home, /<li><a href="\/reports\/brief-advice">Brief advice given<\/a><\/li>/, 'their reports are listed on their home page');
+    assert.match(home, /Small numbers are rounded/);
   });
 });
 
