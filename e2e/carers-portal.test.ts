@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { StaffActor, StaffContext } from '../src/platform/context.ts';
 import { saveCrisisPlan } from '../src/features/carers/crisis-plan.ts';
-import { linkCarer, offerAssessment } from '../src/features/carers/service.ts';
+import { linkCarer, offerAssessment, type LinkResult } from '../src/features/carers/service.ts';
 import { createSecureLink } from '../src/features/portal/service.ts';
 import { NO_PREFERENCES } from '../src/domain/contact-preferences.ts';
 import { ATTEMPT_LIMIT } from '../src/features/portal/service.ts';
@@ -69,8 +69,12 @@ describe('carers and the person’s own pages (browser, axe WCAG 2.2 AA)', { ski
       reviewedOn: today,
     }, null);
     const carer = { givenName: 'Robin', familyName: 'Carer', phone: '07700 900 222', email: 'robin@example.com', contactPreferences: { ...NO_PREFERENCES, email: true } };
-    a11y.linkId = await linkCarer(ctx, a11y.personId, { carer, relationship: 'partner', consent: { scope: ['crisis_plan'], how: 'in_person', note: '' } });
-    a11y.quietLinkId = await linkCarer(ctx, a11y.personId, { carer: { ...carer, givenName: 'Quinn' }, relationship: 'friend', consent: { scope: [], how: 'phone', note: 'Not yet' } });
+    const linked = (result: LinkResult) => {
+      assert.equal(result.kind, 'linked');
+      return result.kind === 'linked' ? result.linkId : '';
+    };
+    a11y.linkId = linked(await linkCarer(ctx, a11y.personId, { carer, relationship: 'partner', consent: { scope: ['crisis_plan'], how: 'in_person', note: '' } }));
+    a11y.quietLinkId = linked(await linkCarer(ctx, a11y.personId, { carer: { ...carer, givenName: 'Quinn' }, relationship: 'friend', consent: { scope: [], how: 'phone', note: 'Not yet' } }));
     a11y.assessmentId = await offerAssessment(ctx, a11y.personId, a11y.linkId, { offeredOn: today, outcome: null, outcomeOn: null, notes: '' });
     const link = await server.db.query<{ carer_id: string }>('SELECT carer_id FROM carer_links WHERE id = $1', [a11y.linkId]);
     a11y.carerId = link.rows[0]!.carer_id;
@@ -117,6 +121,22 @@ describe('carers and the person’s own pages (browser, axe WCAG 2.2 AA)', { ski
       await visit(w.page, `${server.baseUrl}${p()}/carers/new`);
       await w.page.getByLabel('Email address').fill('not an email');
       await checkFormErrors(w, 'Link this carer', 'link a carer with errors');
+    });
+    test('a carer already known, and its errors', async () => {
+      // Robin Carer already cares for the first person; linking the same name and phone to another
+      // person the navigator supports asks whether it is the same carer.
+      await visit(w.page, `${server.baseUrl}/people/${journeyPerson.id}/carers/new`);
+      await w.page.getByLabel('First name').fill('Robin');
+      await w.page.getByLabel('Last name').fill('Carer');
+      await w.page.getByLabel(`Who they are to ${journeyPerson.givenName}`).fill('neighbour');
+      await w.page.getByLabel('Phone number').fill('07700900222');
+      await w.page.getByLabel('In person').check();
+      const response = await clickAndWait(w.page, w.page.locator('main').getByRole('button', { name: 'Link this carer' }));
+      assert.equal(response.status(), 200);
+      assert.equal(await w.page.locator('h1').innerText(), `${journeyPerson.givenName} ${journeyPerson.familyName}\nIs this a carer already known?`);
+      await checkA11y(w.page, 'a carer already known');
+      await screenshot(w.page, 'staff-carer-match');
+      await checkFormErrors(w, 'Continue', 'a carer already known, with errors');
     });
     test('a carer’s link to the person', async () => {
       await check(w, `${p()}/carers/${a11y.linkId}`, 'a carer’s link');

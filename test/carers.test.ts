@@ -292,6 +292,76 @@ async function formHidden(client: TestClient, path: string): Promise<Record<stri
   return Object.fromEntries([...page.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
 }
 
+describe('a carer already known', () => {
+  const jo = { givenName: 'jo', familyName: 'SMITH', relationship: 'aunt', phone: '+44 7700 900124', scope: 'crisis_plan', consentHow: 'phone' };
+  const joCount = async () => Number((await t.db.query<{ n: number }>("SELECT count(*) AS n FROM carers WHERE lower(given_name) = 'jo' AND lower(family_name) = 'smith'")).rows[0]!.n);
+  const linksOf = async (person: string) => (await t.db.query<{ carer_id: string; consent_scope: string[]; relationship: string }>(
+    'SELECT carer_id, consent_scope, relationship FROM carer_links WHERE person_id = $1', [person])).rows;
+  const personOf = async (email: string, offset: number) => (await t.db.query<{ id: string }>(
+    `SELECT p.id FROM people p JOIN staff_users u ON u.tenant_id = p.tenant_id AND u.organisation_id = p.responsible_organisation_id
+      WHERE u.email = $1 ORDER BY p.id OFFSET $2 LIMIT 1`, [email, offset])).rows[0]!.id;
+
+  // Jo Smith's phone is 07700 900 124 since the tests above changed it: +44 and spaces still match.
+  test('the same name and phone for another person the navigator supports asks first, and writes nothing', async () => {
+    const nav = await as('navigator');
+    const before = await joCount();
+    const page = await nav.submit(`/people/${otherPersonId}/carers/new`, jo);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Is this a carer already known\?/);
+    const names = await t.db.query<{ given_name: string; family_name: string }>('SELECT given_name, family_name FROM people WHERE id = $1', [personId]);
+    assert.match(page.body, new RegExp(`Yes, the Jo Smith who cares for ${names.rows[0]!.given_name} ${names.rows[0]!.family_name}`));
+    assert.match(page.body, new RegExp(`value="${carerId}"`));
+    assert.match(page.body, /No, this jo SMITH is someone else/);
+    assert.match(page.body, /<input type="hidden" name="scope" value="crisis_plan">/, 'the answers travel with the question');
+    assert.equal(await joCount(), before);
+    assert.deepEqual(await linksOf(otherPersonId), []);
+    assert.equal((await lastAudit('carer.read', 'record_id = $2', [carerId]))?.basis, 'possible match when linking a carer');
+
+    const unanswered = await nav.submit(`/people/${otherPersonId}/carers/new`, { ...jo, matchStep: '1' });
+    assert.equal(unanswered.statusCode, 400);
+    assert.deepEqual(errorSummary(unanswered.body), ['#sameCarer: Select the carer jo is, or that they are someone else']);
+  });
+
+  test('choosing the known carer links their one record, with this person’s own consent', async () => {
+    const nav = await as('navigator');
+    const before = await joCount();
+    const response = await nav.submit(`/people/${otherPersonId}/carers/new`, { ...jo, matchStep: '1', sameCarer: carerId });
+    assert.equal(response.statusCode, 303);
+    assert.equal(await joCount(), before, 'no second record');
+    assert.deepEqual(await linksOf(otherPersonId), [{ carer_id: carerId, consent_scope: ['crisis_plan'], relationship: 'aunt' }]);
+    const audit = await lastAudit('carer_link.create', 'person_id = $2', [otherPersonId]);
+    assert.equal(audit?.detail?.existingCarer, true);
+    const carerPage = await nav.get(`/carers/${carerId}`);
+    assert.equal((carerPage.body.match(/href="\/people\/[0-9a-f-]{36}\/carers\/[0-9a-f-]{36}"/g) ?? []).length >= 2, true, 'the carer’s page shows both people');
+
+    const again = await nav.submit(`/people/${otherPersonId}/carers/new`, jo);
+    assert.equal(again.statusCode, 409);
+    assert.deepEqual(errorSummary(again.body), ['#givenName: Jo Smith is already linked as a carer. Open their link on the carers page to change what they may see']);
+  });
+
+  test('another organisation’s navigator is not shown a carer they could not see, and cannot link one by its id', async () => {
+    const nav2 = await as('navigator2');
+    const theirs = await personOf(demoEmail('navigator2'), 0);
+    const refused = await nav2.submit(`/people/${theirs}/carers/new`, { ...jo, matchStep: '1', sameCarer: carerId });
+    assert.equal(refused.statusCode, 404);
+    assert.deepEqual(await linksOf(theirs), []);
+    const before = await joCount();
+    const response = await nav2.submit(`/people/${theirs}/carers/new`, jo);
+    assert.equal(response.statusCode, 303, 'no question: Jo Smith cares only for people they cannot reach');
+    assert.equal(await joCount(), before + 1);
+  });
+
+  test('"someone else" makes a new record', async () => {
+    const nav = await as('navigator');
+    const third = await navigatorsPerson(2);
+    const before = await joCount();
+    const response = await nav.submit(`/people/${third}/carers/new`, { ...jo, matchStep: '1', sameCarer: 'new' });
+    assert.equal(response.statusCode, 303);
+    assert.equal(await joCount(), before + 1);
+    assert.notEqual((await linksOf(third))[0]!.carer_id, carerId);
+  });
+});
+
 describe('who may reach them', () => {
   const pages = () => [
     `/people/${personId}/crisis-plan`,
@@ -333,7 +403,10 @@ describe('who may reach them', () => {
     );
     const reads = ok.rows.filter((r) => r.action.endsWith('.read') || r.action.endsWith('.list'));
     assert.ok(reads.length >= pages().length, `one audit row per view at least (${reads.length})`);
-    assert.ok(ok.rows.every((r) => r.outcome === 'success' && r.person_id === personId && r.basis === 'responsible organisation'));
+    // Jo Smith also cares for the other person (linked as a carer already known, above): the
+    // carer's own pages are audited for both people they care for.
+    const about = (r: { action: string; person_id: string }) => r.person_id === personId || (r.action.startsWith('carer.') && r.person_id === otherPersonId);
+    assert.ok(ok.rows.every((r) => r.outcome === 'success' && about(r) && r.basis === 'responsible organisation'));
 
     const stranger = await as('navigator2');
     const mark = Number((await t.db.query<{ n: number }>('SELECT max(id) AS n FROM audit_events')).rows[0]!.n);

@@ -20,6 +20,7 @@ import { formErrors } from '../../platform/views.ts';
 import { NATIONAL_CRISIS_OPTIONS } from '../directory/crisis.ts';
 import * as plans from './crisis-plan.ts';
 import * as carers from './service.ts';
+import type { PersonHeading } from './access.ts';
 
 const VIEWS = 'carers/views';
 
@@ -174,6 +175,26 @@ export const carersRoutes: FastifyPluginAsync = async (app) => {
   });
 
   const NEW_LINK = `${VIEWS}/carer-link-new.njk`;
+  const MATCH = `${VIEWS}/carer-link-match.njk`;
+  /** The page asking whether the carer is one already known: every answer from the form travels in hidden fields. */
+  const matchData = (person: PersonHeading, values: FormBody, methods: string[], scope: string[], matches: carers.LikelyCarer[], extra: Record<string, unknown>) => {
+    const single = ['givenName', 'familyName', 'relationship', 'phone', 'email', 'contactTimes', 'contactNotes', 'consentHow', 'consentNote'];
+    const hidden = [
+      ...single.map((name) => ({ name, value: values[name] ?? '' })),
+      ...methods.map((value) => ({ name: 'contactMethods', value })),
+      ...scope.map((value) => ({ name: 'scope', value })),
+    ];
+    const items = [
+      ...matches.map((m) => ({
+        value: m.id,
+        text: `Yes, the ${m.givenName} ${m.familyName} who cares for ${m.caresFor.map((p) => `${p.givenName} ${p.familyName}`).join(' and ')}`,
+        hint: { text: [m.phone, m.email].filter(Boolean).join(', ') },
+      })),
+      { divider: 'or' },
+      { value: 'new', text: `No, this ${values.givenName ?? ''} ${values.familyName ?? ''} is someone else`.replace(/\s+/g, ' ') },
+    ];
+    return { title: 'Is this a carer already known?', person, givenName: values.givenName ?? '', hidden, items, ...extra };
+  };
   const newLinkData = (person: { givenName: string; familyName: string; id: string }, values: FormBody, methods: string[], scope: string[]) => ({
     title: 'Link a carer', person, values,
     methodItems: methodItems(preferencesFromValues(values, methods)),
@@ -203,8 +224,22 @@ export const carersRoutes: FastifyPluginAsync = async (app) => {
       const order = ['givenName', 'familyName', 'relationship', 'phone', 'email', 'contactTimes', 'contactNotes', 'scope', 'consentHow', 'consentNote'];
       problems.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
       if (problems.length || !details.ok || !relationship.ok || !consent.ok) return fail(problems);
-      const linkId = await carers.linkCarer(ctx, request.params.id, { carer: details.value, relationship: relationship.value, consent: consent.value });
-      return reply.redirect(`/people/${enc(request.params.id)}/carers/${linkId}?done=linked`, 303);
+      // The second time, from the page of likely matches: which carer this is.
+      const matchStep = body.matchStep === '1';
+      const sameCarer = body.sameCarer ?? '';
+      const input = { carer: details.value, relationship: relationship.value, consent: consent.value };
+      if (matchStep && !sameCarer) {
+        const again = await carers.linkCarer(ctx, request.params.id, input);
+        if (again.kind === 'likely matches') {
+          return reply.code(400).render(MATCH, matchData(again.person, body, methods, scope, again.matches, {
+            errors: formErrors([{ field: 'sameCarer', message: `Select the carer ${details.value.givenName} is, or that they are someone else` }]),
+          }));
+        }
+        return reply.redirect(`/people/${enc(request.params.id)}/carers/${again.linkId}?done=linked`, 303);
+      }
+      const result = await carers.linkCarer(ctx, request.params.id, { ...input, sameCarer: sameCarer || undefined });
+      if (result.kind === 'likely matches') return reply.render(MATCH, matchData(result.person, body, methods, scope, result.matches, {}));
+      return reply.redirect(`/people/${enc(request.params.id)}/carers/${result.linkId}?done=linked`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.fields.length === 0) throw error;
       const { person } = await carers.listCarers(ctx, request.params.id);

@@ -265,34 +265,121 @@ export interface NewCarerLink {
   carer: CarerDetails;
   relationship: string;
   consent: ConsentDecision;
+  /**
+   * After likely matches were shown: the id of the carer's existing record to link, or 'new' for
+   * someone else. Absent the first time the form is sent.
+   */
+  sameCarer?: string;
 }
 
-/** Makes the carer's own record and links them to the person with the person's consent as recorded now. Returns the link's id. */
-export async function linkCarer(ctx: StaffContext, personId: string, input: NewCarerLink): Promise<string> {
-  return withPerson(ctx, personId, 'update', { action: 'carer_link.create', recordType: 'carer_link' }, async (tx, { basis }) => {
+/** A carer already known who is likely the one being linked, with the people they care for whom the staff member may reach. */
+export interface LikelyCarer {
+  id: string;
+  givenName: string;
+  familyName: string;
+  phone: string | null;
+  email: string | null;
+  caresFor: PersonHeading[];
+}
+
+export type LinkResult = { kind: 'linked'; linkId: string } | { kind: 'likely matches'; person: PersonHeading; matches: LikelyCarer[] };
+
+/**
+ * Links a carer to the person with the person's consent as recorded now, so a carer of two people
+ * has one record. The first time, carers already known with the same name and the same phone
+ * number or email are looked for, among those caring for someone the staff member may reach (so
+ * the search shows no one they could not see anyway); if there are any, nothing is written and
+ * they are returned for the staff member to choose from. Otherwise, or once they chose 'new', the
+ * carer's own record is made; when they chose an existing record, only the link is.
+ */
+export async function linkCarer(ctx: StaffContext, personId: string, input: NewCarerLink): Promise<LinkResult> {
+  return withPerson(ctx, personId, 'update', { action: 'carer_link.create', recordType: 'carer_link' }, async (tx, { basis, person }) => {
     const tenantId = ctx.actor.tenantId;
     const c = input.carer;
-    const carer = await tx.query<{ id: string }>(
-      `INSERT INTO carers (tenant_id, given_name, family_name, phone, email, contact_preferences, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [tenantId, c.givenName, c.familyName, c.phone, c.email, JSON.stringify(c.contactPreferences), ctx.actor.userId],
-    );
-    const carerId = carer.rows[0]!.id;
+    let carerId: string;
+    if (input.sameCarer && input.sameCarer !== 'new') {
+      const reachable = await reachableCarerPeople(tx, ctx, input.sameCarer);
+      if (reachable.length === 0) throw notFound('carer');
+      carerId = input.sameCarer;
+    } else {
+      const matches = await likelyCarers(tx, ctx, c);
+      const here = matches.find((m) => m.caresFor.some((p) => p.id === personId));
+      if (here) {
+        throw new AppError({
+          status: 409, code: 'already_linked', message: 'This carer is already linked to this person.',
+          fields: [{ field: 'givenName', message: `${here.givenName} ${here.familyName} is already linked as a carer. Open their link on the carers page to change what they may see` }],
+        });
+      }
+      if (matches.length && input.sameCarer !== 'new') {
+        for (const m of matches) {
+          for (const p of m.caresFor) {
+            await audit(tx, ctx, { action: 'carer.read', recordType: 'carer', recordId: m.id, personId: p.id, basis: 'possible match when linking a carer', outcome: 'success' });
+          }
+        }
+        return { kind: 'likely matches', person, matches };
+      }
+      const carer = await tx.query<{ id: string }>(
+        `INSERT INTO carers (tenant_id, given_name, family_name, phone, email, contact_preferences, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [tenantId, c.givenName, c.familyName, c.phone, c.email, JSON.stringify(c.contactPreferences), ctx.actor.userId],
+      );
+      carerId = carer.rows[0]!.id;
+      await audit(tx, ctx, { action: 'carer.create', recordType: 'carer', recordId: carerId, personId, basis, outcome: 'success' });
+    }
     const scope = normaliseScope(input.consent.scope);
     const link = await tx.query<{ id: string }>(
       `INSERT INTO carer_links (tenant_id, person_id, carer_id, relationship, consent_scope, consent_how, consent_recorded_by, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (tenant_id, person_id, carer_id) DO NOTHING RETURNING id`,
       [tenantId, personId, carerId, input.relationship, scope, input.consent.how, ctx.actor.userId],
     );
-    const linkId = link.rows[0]!.id;
+    if (!link.rows[0]) {
+      throw new AppError({
+        status: 409, code: 'already_linked', message: 'This carer is already linked to this person.',
+        fields: [{ field: 'sameCarer', message: 'This carer is already linked to this person. Open their link on the carers page to change what they may see' }],
+      });
+    }
+    const linkId = link.rows[0].id;
     const change = await applyConsent(tx, tenantId, null, linkId, { ...input.consent, scope, recordedBy: ctx.actor.userId });
-    await audit(tx, ctx, { action: 'carer.create', recordType: 'carer', recordId: carerId, personId, basis, outcome: 'success' });
     await audit(tx, ctx, {
       action: 'carer_link.create', recordType: 'carer_link', recordId: linkId, personId, basis, outcome: 'success',
-      detail: { carerId, change, scope, how: input.consent.how },
+      detail: { carerId, existingCarer: Boolean(input.sameCarer && input.sameCarer !== 'new'), change, scope, how: input.consent.how },
     });
-    return linkId;
+    return { kind: 'linked', linkId };
   });
+}
+
+/** The people a carer is linked to whom the staff member may reach: none when the carer is unknown or out of reach. */
+async function reachableCarerPeople(tx: Queryable, ctx: StaffContext, carerId: string): Promise<PersonHeading[]> {
+  const tenantId = ctx.actor.tenantId;
+  if (!isId(carerId)) return [];
+  const reachable: string[] = [];
+  for (const link of await readLinksForCarer(tx, tenantId, carerId)) {
+    const relationship = await personRelationship(tx, tenantId, link.personId);
+    if (relationship && personAccessBasis(ctx.actor, relationship, 'read')) reachable.push(link.personId);
+  }
+  const names = await personNames(tx, tenantId, reachable);
+  return reachable.flatMap((id) => {
+    const n = names.get(id);
+    return n ? [{ id, givenName: n.givenName, familyName: n.familyName }] : [];
+  });
+}
+
+/** Carers with the same name and the same phone number (digits) or email, among those the staff member may reach. */
+async function likelyCarers(tx: Queryable, ctx: StaffContext, details: CarerDetails): Promise<LikelyCarer[]> {
+  const digits = details.phone ? details.phone.replace(/\D/g, '').replace(/^44/, '0') : null;
+  const { rows } = await tx.query<{ id: string; given_name: string; family_name: string; phone: string | null; email: string | null }>(
+    `SELECT id, given_name, family_name, phone, email FROM carers
+      WHERE tenant_id = $1 AND lower(family_name) = lower($2) AND lower(given_name) = lower($3)
+        AND ((phone IS NOT NULL AND regexp_replace(regexp_replace(phone, '\\D', '', 'g'), '^44', '0') = $4) OR (email IS NOT NULL AND lower(email) = lower($5)))
+      ORDER BY created_at, id LIMIT 20`,
+    [ctx.actor.tenantId, details.familyName, details.givenName, digits, details.email],
+  );
+  const matches: LikelyCarer[] = [];
+  for (const r of rows) {
+    const caresFor = await reachableCarerPeople(tx, ctx, r.id);
+    if (caresFor.length) matches.push({ id: r.id, givenName: r.given_name, familyName: r.family_name, phone: r.phone, email: r.email, caresFor });
+  }
+  return matches;
 }
 
 export interface CarerLinkPage {
