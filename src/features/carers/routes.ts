@@ -224,21 +224,15 @@ export const carersRoutes: FastifyPluginAsync = async (app) => {
       const order = ['givenName', 'familyName', 'relationship', 'phone', 'email', 'contactTimes', 'contactNotes', 'scope', 'consentHow', 'consentNote'];
       problems.sort((a, b) => order.indexOf(a.field) - order.indexOf(b.field));
       if (problems.length || !details.ok || !relationship.ok || !consent.ok) return fail(problems);
-      // The second time, from the page of likely matches: which carer this is.
-      const matchStep = body.matchStep === '1';
-      const sameCarer = body.sameCarer ?? '';
-      const input = { carer: details.value, relationship: relationship.value, consent: consent.value };
-      if (matchStep && !sameCarer) {
-        const again = await carers.linkCarer(ctx, request.params.id, input);
-        if (again.kind === 'likely matches') {
-          return reply.code(400).render(MATCH, matchData(again.person, body, methods, scope, again.matches, {
-            errors: formErrors([{ field: 'sameCarer', message: `Select the carer ${details.value.givenName} is, or that they are someone else` }]),
-          }));
-        }
-        return reply.redirect(`/people/${enc(request.params.id)}/carers/${again.linkId}?done=linked`, 303);
+      // Sent from the page of likely matches (matchStep), sameCarer says which carer this is.
+      const sameCarer = body.sameCarer || undefined;
+      const result = await carers.linkCarer(ctx, request.params.id, { carer: details.value, relationship: relationship.value, consent: consent.value, sameCarer });
+      if (result.kind === 'likely matches') {
+        // asked already, and not answered: the same question, saying what to do
+        const unanswered = body.matchStep === '1';
+        const errors = unanswered ? formErrors([{ field: 'sameCarer', message: `Select the carer ${details.value.givenName} is, or that they are someone else` }]) : undefined;
+        return reply.code(unanswered ? 400 : 200).render(MATCH, matchData(result.person, body, methods, scope, result.matches, { errors }));
       }
-      const result = await carers.linkCarer(ctx, request.params.id, { ...input, sameCarer: sameCarer || undefined });
-      if (result.kind === 'likely matches') return reply.render(MATCH, matchData(result.person, body, methods, scope, result.matches, {}));
       return reply.redirect(`/people/${enc(request.params.id)}/carers/${result.linkId}?done=linked`, 303);
     } catch (error) {
       if (!(error instanceof AppError) || error.fields.length === 0) throw error;

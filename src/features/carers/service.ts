@@ -8,6 +8,7 @@
 // at once, personSummarySections) with the partials carers/views/_person-crisis-plan.njk and
 // carers/views/_person-carers.njk; carersWhoMay answers "which carers may be told about this?".
 import { addPersonSection } from '../people/sections.ts';
+import { normalisePhone } from '../../domain/person-match.ts';
 import type { Queryable, Transaction } from '../../db/database.ts';
 import {
   describeScope, normaliseScope, scopeChange, type ConsentMethod, type ConsentScope, type ScopeChange,
@@ -298,8 +299,7 @@ export async function linkCarer(ctx: StaffContext, personId: string, input: NewC
     const c = input.carer;
     let carerId: string;
     if (input.sameCarer && input.sameCarer !== 'new') {
-      const reachable = await reachableCarerPeople(tx, ctx, input.sameCarer);
-      if (reachable.length === 0) throw notFound('carer');
+      if ((await reachableLinks(tx, ctx, input.sameCarer, 'read')).length === 0) throw notFound('carer');
       carerId = input.sameCarer;
     } else {
       const matches = await likelyCarers(tx, ctx, c);
@@ -335,7 +335,7 @@ export async function linkCarer(ctx: StaffContext, personId: string, input: NewC
     if (!link.rows[0]) {
       throw new AppError({
         status: 409, code: 'already_linked', message: 'This carer is already linked to this person.',
-        fields: [{ field: 'sameCarer', message: 'This carer is already linked to this person. Open their link on the carers page to change what they may see' }],
+        fields: [{ field: 'givenName', message: 'This carer is already linked to this person. Open their link on the carers page to change what they may see' }],
       });
     }
     const linkId = link.rows[0].id;
@@ -348,34 +348,46 @@ export async function linkCarer(ctx: StaffContext, personId: string, input: NewC
   });
 }
 
-/** The people a carer is linked to whom the staff member may reach: none when the carer is unknown or out of reach. */
-async function reachableCarerPeople(tx: Queryable, ctx: StaffContext, carerId: string): Promise<PersonHeading[]> {
-  const tenantId = ctx.actor.tenantId;
+/** The carer's links to people the staff member may `purpose`, each with its basis: none when the carer is unknown or out of reach. */
+async function reachableLinks(tx: Queryable, ctx: StaffContext, carerId: string, purpose: PersonAction): Promise<{ link: CarerLink; basis: string }[]> {
   if (!isId(carerId)) return [];
-  const reachable: string[] = [];
-  for (const link of await readLinksForCarer(tx, tenantId, carerId)) {
-    const relationship = await personRelationship(tx, tenantId, link.personId);
-    if (relationship && personAccessBasis(ctx.actor, relationship, 'read')) reachable.push(link.personId);
+  const reachable: { link: CarerLink; basis: string }[] = [];
+  for (const link of await readLinksForCarer(tx, ctx.actor.tenantId, carerId)) {
+    const relationship = await personRelationship(tx, ctx.actor.tenantId, link.personId);
+    const basis = relationship ? personAccessBasis(ctx.actor, relationship, purpose) : null;
+    if (basis) reachable.push({ link, basis });
   }
-  const names = await personNames(tx, tenantId, reachable);
-  return reachable.flatMap((id) => {
+  return reachable;
+}
+
+/** The people a carer cares for whom the staff member may reach, by name. */
+async function reachableCarerPeople(tx: Queryable, ctx: StaffContext, carerId: string): Promise<PersonHeading[]> {
+  const ids = (await reachableLinks(tx, ctx, carerId, 'read')).map((r) => r.link.personId);
+  const names = await personNames(tx, ctx.actor.tenantId, ids);
+  return ids.flatMap((id) => {
     const n = names.get(id);
     return n ? [{ id, givenName: n.givenName, familyName: n.familyName }] : [];
   });
 }
 
-/** Carers with the same name and the same phone number (digits) or email, among those the staff member may reach. */
+/**
+ * Carers with the same name and the same phone number (compared as person matching compares
+ * them: digits, +44 as 0) or email, among those caring for someone the staff member may reach.
+ */
 async function likelyCarers(tx: Queryable, ctx: StaffContext, details: CarerDetails): Promise<LikelyCarer[]> {
-  const digits = details.phone ? details.phone.replace(/\D/g, '').replace(/^44/, '0') : null;
+  const phone = normalisePhone(details.phone);
+  // Found by name on its index (0015); few carers in a tenant share a whole name.
   const { rows } = await tx.query<{ id: string; given_name: string; family_name: string; phone: string | null; email: string | null }>(
     `SELECT id, given_name, family_name, phone, email FROM carers
       WHERE tenant_id = $1 AND lower(family_name) = lower($2) AND lower(given_name) = lower($3)
-        AND ((phone IS NOT NULL AND regexp_replace(regexp_replace(phone, '\\D', '', 'g'), '^44', '0') = $4) OR (email IS NOT NULL AND lower(email) = lower($5)))
-      ORDER BY created_at, id LIMIT 20`,
-    [ctx.actor.tenantId, details.familyName, details.givenName, digits, details.email],
+      ORDER BY created_at, id`,
+    [ctx.actor.tenantId, details.familyName, details.givenName],
   );
   const matches: LikelyCarer[] = [];
   for (const r of rows) {
+    // emails are stored lower-cased (parseEmail)
+    const same = (phone !== null && normalisePhone(r.phone) === phone) || (details.email !== null && r.email === details.email);
+    if (!same) continue;
     const caresFor = await reachableCarerPeople(tx, ctx, r.id);
     if (caresFor.length) matches.push({ id: r.id, givenName: r.given_name, familyName: r.family_name, phone: r.phone, email: r.email, caresFor });
   }
@@ -514,14 +526,9 @@ async function withCarer<T>(
   const tenantId = ctx.actor.tenantId;
   const outcome = await ctx.db.transaction(async (tx): Promise<Outcome> => {
     const carer = await readCarer(tx, tenantId, carerId, { forUpdate: purpose === 'update' });
-    const links = carer ? await readLinksForCarer(tx, tenantId, carerId) : [];
-    const bases = new Map<string, string>();
-    for (const link of links) {
-      const relationship = await personRelationship(tx, tenantId, link.personId);
-      const basis = relationship ? personAccessBasis(ctx.actor, relationship, purpose) : null;
-      if (basis) bases.set(link.personId, basis);
-    }
-    const reachable = links.filter((l) => bases.has(l.personId));
+    const reach = carer ? await reachableLinks(tx, ctx, carerId, purpose) : [];
+    const bases = new Map(reach.map((r) => [r.link.personId, r.basis]));
+    const reachable = reach.map((r) => r.link);
     if (!carer || reachable.length === 0) {
       await audit(tx, ctx, {
         action, recordType: 'carer', recordId: carerId.slice(0, 64), outcome: 'denied',
