@@ -14,6 +14,14 @@ import type { Role, StaffActor } from './context.ts';
 /** Roles that may work with person-level records at all. Commissioners see aggregates only. */
 export const PERSON_ROLES: readonly Role[] = ['admin', 'triage', 'navigator', 'provider'];
 
+/**
+ * Whether counts reach this actor rounded for disclosure (domain/disclosure.ts): commissioners
+ * see aggregates with small numbers suppressed; staff who run the service see exact counts.
+ */
+export function seesRoundedCounts(actor: StaffActor): boolean {
+  return actor.role === 'commissioner';
+}
+
 export function requireRole(actor: StaffActor, roles: readonly Role[]): void {
   if (!roles.includes(actor.role)) {
     throw forbidden(

@@ -28,6 +28,8 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('date', (value: unknown) => formatDate(value));
   env.addFilter('dateTime', (value: unknown) => formatDateTime(value));
   env.addFilter('number', (value: unknown) => (typeof value === 'number' ? value.toLocaleString('en-GB') : ''));
+  // a proportion (0 to 1) as a whole percentage: 0.6 is '60%'
+  env.addFilter('percent', (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? `${Math.round(value * 100)}%` : ''));
   env.addFilter('pence', (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? formatPence(value) : ''));
   env.addFilter('nhsNumber', (value: unknown) => (typeof value === 'string' && value ? (formatNhsNumber(value) ?? value) : ''));
   return env;

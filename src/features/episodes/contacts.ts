@@ -7,7 +7,7 @@ import { disclosedCount, disclosedProportion } from '../../domain/disclosure.ts'
 import { accommodationOf, ACCOMMODATION_TYPE_KEYS, EMPLOYMENT_STATUSES } from '../../domain/commissioned-status.ts';
 import { londonDate } from '../../domain/working-days.ts';
 import { audit } from '../../platform/audit.ts';
-import { requireRole } from '../../platform/access.ts';
+import { requireRole, seesRoundedCounts } from '../../platform/access.ts';
 import type { StaffContext } from '../../platform/context.ts';
 import { invalid, type FieldError } from '../../platform/errors.ts';
 import { withEpisode } from './access.ts';
@@ -114,7 +114,7 @@ export async function countMeccAdvice(ctx: StaffContext, input: { period?: strin
   const today = londonDate(clock.now ?? new Date());
   const period = reportingPeriod(input.period, today);
   const { from, to } = periodInstants(period);
-  const rounded = ctx.actor.role === 'commissioner';
+  const rounded = seesRoundedCounts(ctx.actor);
   const shown = rounded ? disclosedCount : (count: number) => count;
   const share = rounded ? disclosedProportion : (part: number, whole: number) => (whole === 0 ? null : part / whole);
   return ctx.db.transaction(async (tx) => {

@@ -109,14 +109,11 @@ export const episodeRoutes: FastifyPluginAsync = async (app) => {
 
   app.get('/reports/brief-advice', async (request, reply) => {
     const report = await countMeccAdvice(staffContext(request), { period: queryParams(request).period });
-    const percent = (share: number | null) => (share === null ? null : `${Math.round(share * 100)}%`);
     return reply.render(`${V}/brief-advice.njk`, {
       title: 'Brief advice given',
       width: 'full',
       ...report,
-      share: percent(report.shareWithAdvice),
       topics: MECC_TOPICS.map((topic) => ({ topic, name: MECC_TOPIC_NAMES[topic] })),
-      organisations: report.byOrganisation.map((o) => ({ ...o, share: percent(o.shareWithAdvice) })),
       periodItems: report.periods.map((p) => ({ value: p.key, text: p.label, selected: p.key === report.period.key })),
     });
   });

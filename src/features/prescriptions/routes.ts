@@ -75,7 +75,6 @@ function serviceHint(s: prescriptions.ServiceChoice): string {
   return `${about}<br><strong>${where}</strong>`;
 }
 
-const percent = (proportion: number) => `${Math.round(proportion * 100)}%`;
 
 const dateParts = (date: string) => {
   const [year, month, day] = date.split('-');
@@ -161,9 +160,6 @@ export const prescriptionRoutes: FastifyPluginAsync<{ config: Config }> = async 
     const row = (r: prescriptions.ProviderResponseRow) => ({
       ...r,
       median: r.summary.medianWorkingDays === null ? 'No answers' : describeWorkingDays(r.summary.medianWorkingDays),
-      percent: r.summary.acceptance.shown
-        ? { rate: percent(r.summary.acceptance.rate), lower: percent(r.summary.acceptance.lower), upper: percent(r.summary.acceptance.upper) }
-        : null,
     });
     return reply.render(`${VIEWS}/providers.njk`, {
       title: 'Provider response times',

@@ -21,7 +21,7 @@ import {
 } from '../../domain/prescription-states.ts';
 import { disclosedSummary, periodInstants, reportingPeriod, reportingPeriods, summariseResponses, type ReportingPeriod, type ResponseSummary } from '../../domain/prescription-stats.ts';
 import { londonDate } from '../../domain/working-days.ts';
-import { requireRole } from '../../platform/access.ts';
+import { requireRole, seesRoundedCounts } from '../../platform/access.ts';
 import { audit } from '../../platform/audit.ts';
 import type { Role, StaffActor, StaffContext } from '../../platform/context.ts';
 import { AppError, forbidden, invalid, notFound, type FieldError } from '../../platform/errors.ts';
@@ -812,7 +812,7 @@ export async function providerResponseTimes(ctx: StaffContext, input: { period?:
   // navigators choose where to send people; commissioners hold the delivery network to account,
   // and see counts rounded before they leave the data layer
   requireRole(ctx.actor, [...PRESCRIBER_ROLES, 'commissioner']);
-  const rounded = ctx.actor.role === 'commissioner';
+  const rounded = seesRoundedCounts(ctx.actor);
   const shown = rounded ? disclosedSummary : (summary: ResponseSummary) => summary;
   const tenantId = ctx.actor.tenantId;
   const today = londonDate(now);
