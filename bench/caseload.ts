@@ -7,15 +7,14 @@
 //   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test node --import tsx bench/caseload.ts
 import { seedDatabase } from '../src/seed/generate.ts';
 import { caseload, caseloadQueryFrom } from '../src/features/episodes/caseload.ts';
-import { freshDatabase } from '../test/support/database.ts';
+import { benchDatabase, benchRuns, timeCalls } from './direct.ts';
 import { staffContextOf, staffMember } from '../test/support/episodes.ts';
 
 const ORGANISATION_PEOPLE = 5_000;
 const OWN_PEOPLE = 40;
-const RUNS = Number(process.env.BENCH_RUNS ?? 30);
+const RUNS = benchRuns(30);
 
-if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
-const { db, drop } = await freshDatabase();
+const { db, drop } = await benchDatabase();
 try {
   const started = performance.now();
   await seedDatabase(db, { tenants: ['kent'], people: ORGANISATION_PEOPLE + 1_000, seed: 'bench-caseload' });
@@ -68,18 +67,8 @@ try {
   console.log('|---|---|---|---|');
   for (const [name, ctx, params] of scenarios) {
     const query = caseloadQueryFrom(params);
-    await caseload(ctx, query); // warm
-    const times: number[] = [];
-    let rows = 0;
-    for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      const page = await caseload(ctx, query);
-      times.push(performance.now() - t0);
-      rows = page.matching;
-    }
-    times.sort((a, b) => a - b);
-    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!.toFixed(1);
-    console.log(`| ${name} | ${rows.toLocaleString('en-GB')} | ${at(0.5)} | ${at(0.95)} |`);
+    const { result, median, p95 } = await timeCalls(() => caseload(ctx, query), RUNS);
+    console.log(`| ${name} | ${result.matching.toLocaleString('en-GB')} | ${median.toFixed(1)} | ${p95.toFixed(1)} |`);
   }
 } finally {
   await drop();

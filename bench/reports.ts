@@ -13,15 +13,14 @@ import { countMeccAdvice } from '../src/features/episodes/contacts.ts';
 import { reportingPeriods } from '../src/domain/prescription-stats.ts';
 import { londonDate } from '../src/domain/working-days.ts';
 import { audit } from '../src/platform/audit.ts';
-import { freshDatabase } from '../test/support/database.ts';
+import { benchDatabase, benchRuns, timeCalls } from './direct.ts';
 import { staffContextOf, staffMember } from '../test/support/episodes.ts';
 
 const CONTACTS = Number(process.argv[2] ?? 1_000_000);
 const EPISODES = 5_000;
-const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const RUNS = benchRuns(20);
 
-if (process.env.BENCH_DATABASE_URL) process.env.TEST_DATABASE_URL = process.env.BENCH_DATABASE_URL;
-const { db, drop } = await freshDatabase();
+const { db, drop } = await benchDatabase();
 try {
   const started = performance.now();
   await seedDatabase(db, { tenants: ['kent'], people: EPISODES + 1_000, seed: 'bench-reports' });
@@ -65,18 +64,10 @@ try {
   console.log('|---|---|---|---|---|');
   let floorMedian = 0;
   for (const [name, call] of scenarios) {
-    const result = await call(); // warm
-    const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const t0 = performance.now();
-      await call();
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
-    if (!floorMedian) floorMedian = at(0.5);
+    const { result, median, p95 } = await timeCalls(call, RUNS);
+    floorMedian ||= median;
     const counted = typeof result === 'object' && result && 'contacts' in result ? (result.contacts as number).toLocaleString('en-GB') : '-';
-    console.log(`| ${name} | ${counted} | ${at(0.5).toFixed(1)} | ${at(0.95).toFixed(1)} | ${(at(0.5) / floorMedian).toFixed(0)} |`);
+    console.log(`| ${name} | ${counted} | ${median.toFixed(1)} | ${p95.toFixed(1)} | ${(median / floorMedian).toFixed(0)} |`);
   }
 } finally {
   await drop();

@@ -4,17 +4,17 @@
 // the five strategic partners, some with delivery network providers; a third allocated), and the
 // waiting list page fetched in-process (inject: routing, access, queries, audit and rendering,
 // without the network) one request at a time, for the views people use. Then one run of the
-// no-contact reminder sweep. On PGlite by default; TEST_DATABASE_URL=postgres://... for PostgreSQL.
+// no-contact reminder sweep. On PGlite by default; BENCH_DATABASE_URL (or TEST_DATABASE_URL)=postgres://... for PostgreSQL.
 import { createApp } from '../src/app.ts';
 import { testConfig } from '../src/config.ts';
 import { seedDatabase, DEMO_PASSWORD } from '../src/seed/generate.ts';
 import { REMINDER_BATCH, sweepNoContactReminders } from '../src/features/referrals/waiting/jobs.ts';
-import { freshDatabase } from '../test/support/database.ts';
+import { benchDatabase, benchRuns, timeCalls } from './direct.ts';
 
 const WAITING = Number(process.argv[2] ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 40);
+const RUNS = benchRuns(40);
 
-const { db, drop } = await freshDatabase();
+const { db, drop } = await benchDatabase();
 try {
   await seedDatabase(db, { tenants: ['kent'], people: 10_000, seed: 'bench' });
   const t0 = performance.now();
@@ -77,16 +77,12 @@ try {
   ];
   console.log(`\n| ${db.kind} | waiting list page (${WAITING.toLocaleString('en-GB')} waiting) | p50 | p95 | max |\n|---|---|---|---|---|`);
   for (const [name, cookie, url] of scenarios) {
-    const times: number[] = [];
-    for (let i = 0; i < RUNS + 3; i++) {
-      const start = performance.now();
+    const page = async () => {
       const response = await app.inject({ method: 'GET', url, headers: { cookie } });
       if (response.statusCode !== 200) throw new Error(`${url} answered ${response.statusCode}`);
-      if (i >= 3) times.push(performance.now() - start); // the first few warm the caches
-    }
-    times.sort((a, b) => a - b);
-    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))]!.toFixed(1);
-    console.log(`| | ${name} | ${q(0.5)} ms | ${q(0.95)} ms | ${times.at(-1)!.toFixed(1)} ms |`);
+    };
+    const { median, p95, max } = await timeCalls(page, RUNS, 3); // the first few warm the caches
+    console.log(`| | ${name} | ${median.toFixed(1)} ms | ${p95.toFixed(1)} ms | ${max.toFixed(1)} ms |`);
   }
 
   const sweepStart = performance.now();
