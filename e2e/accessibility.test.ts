@@ -154,13 +154,14 @@ describe('accessibility (axe, WCAG 2.2 AA)', { skip: browserSkip, timeout: SUITE
     });
     test('provider response times', () => check(w, '/prescriptions/providers', 'Provider response times (commissioner)'));
     test('brief advice given at 320 pixels wide scrolls only its table', async () => {
+      const usual = w.page.viewportSize()!;
       await w.page.setViewportSize({ width: 320, height: 640 });
       try {
         await visit(w.page, `${server.baseUrl}/reports/brief-advice`);
         const overflow = await w.page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
         assert.equal(overflow, 0, `the page scrolls sideways by ${overflow}px at 320px wide`);
       } finally {
-        await w.page.setViewportSize({ width: 1024, height: 768 });
+        await w.page.setViewportSize(usual);
       }
     });
     test('people is refused', async () => {
